@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvhost: run paravirtualized Linux guests in ring 3 on a stock host.
+ *
+ * This file owns the module's life and its character device, /dev/pvhost.
+ * The system-level ioctls (API version, later VM creation) are answered
+ * here; everything a VM needs lives in files of its own.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include <pv/pvhost.h>
+
+static long pvhost_dev_ioctl(struct file *filp, unsigned int ioctl,
+			     unsigned long arg)
+{
+	switch (ioctl) {
+	case PV_GET_API_VERSION:
+		if (arg)
+			return -EINVAL;
+		return PV_API_VERSION;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations pvhost_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= pvhost_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice pvhost_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "pvhost",
+	.fops	= &pvhost_dev_fops,
+	.mode	= 0660,
+};
+
+static int __init pvhost_init(void)
+{
+	int ret;
+
+	ret = misc_register(&pvhost_dev);
+	if (ret) {
+		pr_err("cannot register /dev/pvhost: %d\n", ret);
+		return ret;
+	}
+	pr_info("loaded, API version %d\n", PV_API_VERSION);
+	return 0;
+}
+
+static void __exit pvhost_exit(void)
+{
+	misc_deregister(&pvhost_dev);
+}
+
+module_init(pvhost_init);
+module_exit(pvhost_exit);
+
+MODULE_DESCRIPTION("pv: paravirtualized Linux guests without hardware virtualization");
+MODULE_LICENSE("GPL");
