@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pv: top-level targets.  `make help` lists them.
+#
+# The module is built out of tree against KDIR (default: the pinned Debian
+# cloud headers); `make C=2` runs sparse over it.  Our code builds with
+# -Werror.
+
+PV_BUILD	?= $(CURDIR)/build
+export PV_BUILD
+KDIR		?= $(shell bash -c '. scripts/env && echo $$PV_STOCK_KDIR')
+DEBUG_KDIR	:= $(PV_BUILD)/host/debug/obj
+DEBUG_MOD	:= $(PV_BUILD)/module/debug
+
+all: module pvrun
+
+help:
+	@echo "make            pvhost.ko (against KDIR=$(KDIR)) and pvrun"
+	@echo "make deps       install what pv needs (Debian packages; once)"
+	@echo "make guest      the pv guest kernel: build/guest/vmlinux"
+	@echo "make rootfs     the default guest initramfs: build/guest/rootfs.cpio"
+	@echo "make debug-host the debug host kernel and pvhost.ko for it"
+	@echo "make demo       boot the host VM, load pvhost.ko, talk to it"
+	@echo "make check      build everything and run every test"
+	@echo "make unit       userspace unit tests only"
+	@echo "make lint       checkpatch --strict and the patches/ drift check"
+	@echo "make patches    regenerate patches/ from arch-pv/ and include/pv/"
+	@echo "make C=2        ... also run sparse over the module"
+
+deps:
+	scripts/deps
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+pvrun:
+	$(MAKE) -C tools/pvrun
+
+guest:
+	scripts/build-guest
+
+rootfs:
+	scripts/mkrootfs -o $(PV_BUILD)/guest/rootfs.cpio
+
+# The debug host kernel, then pvhost.ko built against it from a copy of the
+# module sources (one source tree cannot hold two builds of one module).
+debug-host:
+	scripts/build-debug-host
+	mkdir -p $(DEBUG_MOD)
+	rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+		Kbuild drivers include $(DEBUG_MOD)/
+	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_MOD) modules
+
+unit:
+	$(MAKE) -C tests/unit
+	tests/run --unit-only
+
+lint:
+	scripts/lint
+
+patches:
+	scripts/gen-patches
+
+demo: deps all guest rootfs
+	scripts/demo
+
+check: deps all guest rootfs debug-host
+	$(MAKE) -C tests/unit
+	tests/run
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/pvrun clean
+
+distclean: clean
+	rm -rf $(PV_BUILD)
+
+.PHONY: all help deps module pvrun guest rootfs debug-host unit lint patches \
+	demo check clean distclean
