@@ -64,9 +64,8 @@ patches:
 demo: deps all guest rootfs
 	scripts/demo
 
-check: deps all guest rootfs debug-host
-	$(MAKE) -C tests/unit
-	tests/run
+check:
+	scripts/check
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
