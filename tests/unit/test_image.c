@@ -26,7 +26,10 @@ struct fake_image {
 	Elf64_Nhdr nh;
 	char name[4];			/* "pv\0" padded to 4 */
 	uint32_t abi;
-};
+	Elf64_Nhdr entry_nh;		/* the optional entry note */
+	char entry_name[4];
+	uint64_t entry;
+} __attribute__((packed));
 
 static void make_image(struct fake_image *f)
 {
@@ -54,6 +57,11 @@ static void make_image(struct fake_image *f)
 	f->nh.n_type = PV_ELFNOTE_ABI_VERSION;
 	memcpy(f->name, PV_ELFNOTE_NAME, 3);
 	f->abi = PV_ABI_VERSION;
+	f->entry_nh.n_namesz = 3;
+	f->entry_nh.n_descsz = 8;
+	f->entry_nh.n_type = PV_ELFNOTE_ENTRY;
+	memcpy(f->entry_name, PV_ELFNOTE_NAME, 3);
+	f->entry = 0xffffffff81000040ULL;
 }
 
 static char err[160];
@@ -80,7 +88,25 @@ static void test_valid(void **state)
 	make_image(&f);
 	assert_int_equal(check(&f, sizeof(f)), 0);
 	assert_int_equal(img.abi_version, PV_ABI_VERSION);
+	assert_true(img.entry == 0xffffffff81000040ULL);
+}
+
+/* Without the entry note the ELF entry point is the entry. */
+static void test_entry_default(void **state)
+{
+	struct fake_image f;
+
+	(void)state;
+	make_image(&f);
+	f.entry_nh.n_type = 99;		/* an unknown pv note is skipped */
+	assert_int_equal(check(&f, sizeof(f)), 0);
 	assert_true(img.entry == 0xffffffff81000000ULL);
+
+	make_image(&f);
+	f.entry_nh.n_descsz = 4;
+	f.ph[1].p_filesz -= 4;
+	assert_int_equal(check(&f, sizeof(f) - 4), -1);
+	assert_string_equal(err, "malformed ELF note");
 }
 
 static void test_not_elf(void **state)
@@ -213,6 +239,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_entry_default),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_wrong_kind),

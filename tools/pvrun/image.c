@@ -36,10 +36,11 @@ static size_t align4(size_t n)
 }
 
 /*
- * Walk the notes in one PT_NOTE segment.  Returns 1 when the pv ABI note was
- * found (its value in *abi), 0 when not, -1 on a malformed note.
+ * Walk the notes in one PT_NOTE segment and record the pv ones in @img.
+ * Returns -1 on a malformed note, else 0.
  */
-static int find_abi_note(const unsigned char *seg, size_t size, uint32_t *abi)
+static int read_pv_notes(const unsigned char *seg, size_t size,
+			 struct pv_image *img, int *have_abi, int *have_entry)
 {
 	const size_t namesz_pv = sizeof(PV_ELFNOTE_NAME);
 	size_t pos = 0;
@@ -56,12 +57,19 @@ static int find_abi_note(const unsigned char *seg, size_t size, uint32_t *abi)
 		if (desc > size || nh.n_descsz > size - desc)
 			return -1;
 		if (nh.n_namesz == namesz_pv &&
-		    !memcmp(seg + name, PV_ELFNOTE_NAME, namesz_pv) &&
-		    nh.n_type == PV_ELFNOTE_ABI_VERSION) {
-			if (nh.n_descsz != sizeof(*abi))
-				return -1;
-			memcpy(abi, seg + desc, sizeof(*abi));
-			return 1;
+		    !memcmp(seg + name, PV_ELFNOTE_NAME, namesz_pv)) {
+			if (nh.n_type == PV_ELFNOTE_ABI_VERSION) {
+				if (nh.n_descsz != sizeof(img->abi_version))
+					return -1;
+				memcpy(&img->abi_version, seg + desc,
+				       sizeof(img->abi_version));
+				*have_abi = 1;
+			} else if (nh.n_type == PV_ELFNOTE_ENTRY) {
+				if (nh.n_descsz != sizeof(img->entry))
+					return -1;
+				memcpy(&img->entry, seg + desc, sizeof(img->entry));
+				*have_entry = 1;
+			}
 		}
 		pos = desc + align4(nh.n_descsz);
 		if (pos > size)
@@ -74,8 +82,8 @@ int pv_image_check(const void *buf, size_t len, struct pv_image *img,
 		   char *err, size_t errlen)
 {
 	const unsigned char *p = buf;
+	int have_abi = 0, have_entry = 0;
 	Elf64_Ehdr eh;
-	int found = 0;
 	unsigned int i;
 
 	if (len < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG))
@@ -92,7 +100,7 @@ int pv_image_check(const void *buf, size_t len, struct pv_image *img,
 	    !in_bounds(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr), len))
 		return fail(err, errlen, "bad ELF program headers");
 
-	for (i = 0; i < eh.e_phnum && !found; i++) {
+	for (i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 
 		memcpy(&ph, p + eh.e_phoff + i * sizeof(ph), sizeof(ph));
@@ -100,18 +108,18 @@ int pv_image_check(const void *buf, size_t len, struct pv_image *img,
 			continue;
 		if (!in_bounds(ph.p_offset, ph.p_filesz, len))
 			return fail(err, errlen, "ELF note segment outside the file");
-		found = find_abi_note(p + ph.p_offset, ph.p_filesz,
-				      &img->abi_version);
-		if (found < 0)
+		if (read_pv_notes(p + ph.p_offset, ph.p_filesz, img,
+				  &have_abi, &have_entry))
 			return fail(err, errlen, "malformed ELF note");
 	}
-	if (!found)
+	if (!have_abi)
 		return fail(err, errlen, "not a pv kernel (no \"%s\" ABI note)",
 			    PV_ELFNOTE_NAME);
 	if (img->abi_version != PV_ABI_VERSION)
 		return fail(err, errlen,
 			    "built for pv ABI %u, this pvrun speaks ABI %u",
 			    img->abi_version, PV_ABI_VERSION);
-	img->entry = eh.e_entry;
+	if (!have_entry)
+		img->entry = eh.e_entry;
 	return 0;
 }

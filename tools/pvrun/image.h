@@ -10,7 +10,8 @@
 
 /* What pv_image_check() learnt about a valid image. */
 struct pv_image {
-	uint64_t entry;		/* ELF entry point (guest virtual) */
+	uint64_t entry;		/* guest-virtual entry: the pv entry note,
+				 * else the ELF entry point */
 	uint32_t abi_version;	/* from the pv ABI-version note */
 };
 
@@ -24,7 +25,8 @@ struct pv_image {
  *
  * Every offset and size read from the file is bounds-checked against @len.
  * Returns 0 when the image is an ELF64 x86-64 executable carrying a pv
- * ABI-version note equal to PV_ABI_VERSION, -1 otherwise.
+ * ABI-version note equal to PV_ABI_VERSION, -1 otherwise.  Notes are
+ * described in include/pv/abi.h.
  */
 int pv_image_check(const void *buf, size_t len, struct pv_image *img,
 		   char *err, size_t errlen);
