@@ -14,6 +14,8 @@
 
 #include <pv/pvhost.h>
 
+#include "vm.h"
+
 static long pvhost_dev_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
 {
@@ -22,6 +24,14 @@ static long pvhost_dev_ioctl(struct file *filp, unsigned int ioctl,
 		if (arg)
 			return -EINVAL;
 		return PV_API_VERSION;
+	case PV_CREATE_VM:
+		if (arg)
+			return -EINVAL;
+		return pv_vm_create();
+	case PV_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return PAGE_SIZE;
 	default:
 		return -ENOTTY;
 	}

@@ -3,14 +3,16 @@
  * pv: the /dev/pvhost ioctl interface between pvhost.ko and its launcher.
  *
  * Documented in Documentation/pv/api.rst.  The interface is modelled on
- * KVM's: a system fd (/dev/pvhost) answers PV_GET_API_VERSION and later
- * creates VMs.  Any change that breaks an existing launcher bumps
- * PV_API_VERSION.
+ * KVM's: the system fd (/dev/pvhost) creates VMs; a VM fd owns guest
+ * memory slots and creates vCPUs; a vCPU fd has an mmap'able run page.
+ * Any change that breaks an existing launcher bumps PV_API_VERSION.
  */
 #ifndef _PV_PVHOST_H
 #define _PV_PVHOST_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
+#include <linux/types.h>
 
 /* The version of this interface; PV_GET_API_VERSION returns it. */
 #define PV_API_VERSION		1
@@ -18,10 +20,60 @@
 /* ioctl type for /dev/pvhost (unregistered; 0xB9 is unused in 6.12). */
 #define PVIO			0xB9
 
-/*
- * PV_GET_API_VERSION: no argument; returns PV_API_VERSION.  A launcher
- * must refuse to run when the value differs from the one it was built with.
- */
+/* Limits (also checked by the module, reported in errors as EINVAL). */
+#define PV_MAX_MEMORY_SLOTS	32
+#define PV_MAX_VCPUS		64
+#define PV_MAX_GUEST_PHYS	_BITULL(40)	/* guest-physical space: 1 TiB */
+
+/* --- system ioctls, on the /dev/pvhost fd */
+
+/* () -> PV_API_VERSION */
 #define PV_GET_API_VERSION	_IO(PVIO, 0x00)
+/* () -> a new VM fd */
+#define PV_CREATE_VM		_IO(PVIO, 0x01)
+/* () -> bytes to mmap on a vCPU fd for its struct pv_run */
+#define PV_GET_VCPU_MMAP_SIZE	_IO(PVIO, 0x02)
+
+/* --- VM ioctls, on a VM fd */
+
+/*
+ * PV_SET_MEMORY_SLOT: back guest-physical memory with launcher memory.
+ * A slot is created once; memory_size 0 deletes it.
+ */
+struct pv_memory_slot {
+	__u32 slot;		/* 0 .. PV_MAX_MEMORY_SLOTS - 1 */
+	__u32 flags;		/* must be 0 */
+	__u64 guest_phys_addr;	/* page aligned */
+	__u64 memory_size;	/* bytes, page aligned; 0 deletes the slot */
+	__u64 userspace_addr;	/* page aligned address in the launcher */
+};
+
+#define PV_SET_MEMORY_SLOT	_IOW(PVIO, 0x10, struct pv_memory_slot)
+/* (vCPU id) -> a new vCPU fd */
+#define PV_CREATE_VCPU		_IO(PVIO, 0x11)
+
+/* --- vCPU ioctls, on a vCPU fd */
+
+/* The general registers of a vCPU, as the guest sees them. */
+struct pv_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+#define PV_GET_REGS		_IOR(PVIO, 0x20, struct pv_regs)
+#define PV_SET_REGS		_IOW(PVIO, 0x21, struct pv_regs)
+
+/*
+ * The run page, mmap'ed from a vCPU fd at offset 0.  The exit fields are
+ * filled in when PV_RUN (to come) returns to the launcher.
+ */
+struct pv_run {
+	__u32 exit_reason;	/* PV_EXIT_*; PV_EXIT_NONE until the first run */
+	__u32 pad;
+	__u8 reserved[4088];
+};
+
+#define PV_EXIT_NONE		0
 
 #endif /* _PV_PVHOST_H */

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvhost: a vCPU, its fd and its run page.
+ *
+ * A vCPU belongs to its VM for the VM's whole life (vCPUs are not
+ * destroyed one by one, as in KVM); its fd holds a reference on the VM so
+ * that either fd may be closed first.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vm.h"
+
+/* Canonical for 4-level paging: bits 63:47 all equal. */
+static bool is_canonical(u64 addr)
+{
+	return ((s64)addr << 16 >> 16) == (s64)addr;
+}
+
+/* The RFLAGS bits a guest may hold: arithmetic flags, TF, DF. */
+#define PV_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
+			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_IF)
+
+static int pv_set_regs(struct pv_vcpu *vcpu, void __user *argp)
+{
+	struct pv_regs regs;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	if (!is_canonical(regs.rip) || !is_canonical(regs.rsp) ||
+	    (regs.rflags & ~(u64)PV_RFLAGS_GUEST))
+		return -EINVAL;
+	regs.rflags |= X86_EFLAGS_FIXED;
+	vcpu->regs = regs;
+	return 0;
+}
+
+static long pv_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			  unsigned long arg)
+{
+	struct pv_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EPERM;
+	mutex_lock(&vcpu->lock);
+	switch (ioctl) {
+	case PV_GET_REGS:
+		ret = copy_to_user(argp, &vcpu->regs, sizeof(vcpu->regs)) ?
+			-EFAULT : 0;
+		break;
+	case PV_SET_REGS:
+		ret = pv_set_regs(vcpu, argp);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&vcpu->lock);
+	return ret;
+}
+
+static vm_fault_t pv_vcpu_fault(struct vm_fault *vmf)
+{
+	struct pv_vcpu *vcpu = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff != 0)
+		return VM_FAULT_SIGBUS;
+	vmf->page = virt_to_page(vcpu->run);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct pv_vcpu_vm_ops = {
+	.fault = pv_vcpu_fault,
+};
+
+static int pv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff != 0 || vma_pages(vma) != 1)
+		return -EINVAL;
+	vma->vm_ops = &pv_vcpu_vm_ops;
+	return 0;
+}
+
+static int pv_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct pv_vcpu *vcpu = filp->private_data;
+
+	pv_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations pv_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= pv_vcpu_release,
+	.unlocked_ioctl	= pv_vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= pv_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+/* Called by pv_vm_put() when the VM goes: no fd refers to @vcpu any more. */
+void pv_vcpu_free(struct pv_vcpu *vcpu)
+{
+	free_page((unsigned long)vcpu->run);
+	mutex_destroy(&vcpu->lock);
+	kfree(vcpu);
+}
+
+/**
+ * pv_vcpu_create() - add vCPU @id to @vm
+ * @vm: the VM
+ * @id: the vCPU number, below PV_MAX_VCPUS and unused in @vm
+ *
+ * Return: a new vCPU fd, or a negative errno.
+ */
+int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
+{
+	struct pv_vcpu *vcpu;
+	int fd;
+
+	if (id >= PV_MAX_VCPUS)
+		return -EINVAL;
+	if (vm->mm != current->mm)
+		return -EPERM;
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		kfree(vcpu);
+		return -ENOMEM;
+	}
+	vcpu->id = id;
+	vcpu->vm = vm;
+	mutex_init(&vcpu->lock);
+	vcpu->regs.rflags = X86_EFLAGS_FIXED;
+
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		fd = -EEXIST;
+		goto fail;
+	}
+	refcount_inc(&vm->refs);
+	fd = anon_inode_getfd("pv-vcpu", &pv_vcpu_fops, vcpu,
+			      O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		refcount_dec(&vm->refs);
+		goto fail;
+	}
+	vm->vcpus[id] = vcpu;
+	mutex_unlock(&vm->lock);
+	return fd;
+
+fail:
+	mutex_unlock(&vm->lock);
+	pv_vcpu_free(vcpu);
+	return fd;
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvhost: a VM and its guest memory.
+ *
+ * Guest memory is the launcher's own memory: PV_SET_MEMORY_SLOT pins the
+ * pages for as long as the slot exists (the shadow MMU maps them into the
+ * guest) and charges them to the launcher's locked-memory limit, as VFIO
+ * does for device DMA.  Everything the launcher hands in is checked before
+ * anything is pinned.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vm.h"
+
+static void memslot_release(struct pv_vm *vm, struct pv_memslot *slot)
+{
+	if (!slot->npages)
+		return;
+	/* The guest may have written anything anywhere: mark it all dirty. */
+	unpin_user_pages_dirty_lock(slot->pages, slot->npages, true);
+	account_locked_vm(vm->mm, slot->npages, false);
+	kvfree(slot->pages);
+	memset(slot, 0, sizeof(*slot));
+}
+
+void pv_vm_put(struct pv_vm *vm)
+{
+	unsigned int i;
+
+	if (!refcount_dec_and_test(&vm->refs))
+		return;
+	for (i = 0; i < PV_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			pv_vcpu_free(vm->vcpus[i]);
+	for (i = 0; i < PV_MAX_MEMORY_SLOTS; i++)
+		memslot_release(vm, &vm->slots[i]);
+	mmdrop(vm->mm);
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+}
+
+/* Do [gpa, gpa + size) and another slot share a byte? */
+static bool memslot_overlaps(const struct pv_memslot *s, u64 gpa, u64 size)
+{
+	u64 end = s->gpa + (s->npages << PAGE_SHIFT);
+
+	return s->npages && gpa < end && s->gpa < gpa + size;
+}
+
+static int memslot_check(struct pv_vm *vm, const struct pv_memory_slot *req)
+{
+	u64 size = req->memory_size;
+	unsigned int i;
+
+	if (req->flags || !PAGE_ALIGNED(req->guest_phys_addr) ||
+	    !PAGE_ALIGNED(size) || !PAGE_ALIGNED(req->userspace_addr))
+		return -EINVAL;
+	if (req->guest_phys_addr >= PV_MAX_GUEST_PHYS ||
+	    size > PV_MAX_GUEST_PHYS - req->guest_phys_addr)
+		return -EINVAL;
+	if (req->userspace_addr + size < req->userspace_addr ||
+	    !access_ok(u64_to_user_ptr(req->userspace_addr), size))
+		return -EINVAL;
+	for (i = 0; i < PV_MAX_MEMORY_SLOTS; i++)
+		if (memslot_overlaps(&vm->slots[i], req->guest_phys_addr, size))
+			return -EEXIST;
+	return 0;
+}
+
+static int memslot_create(struct pv_vm *vm, struct pv_memslot *slot,
+			  const struct pv_memory_slot *req)
+{
+	unsigned long npages = req->memory_size >> PAGE_SHIFT;
+	struct page **pages;
+	long pinned = 0, ret;
+
+	ret = memslot_check(vm, req);
+	if (ret)
+		return ret;
+	ret = account_locked_vm(vm->mm, npages, true);
+	if (ret)
+		return ret;
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages) {
+		ret = -ENOMEM;
+		goto unaccount;
+	}
+	while (pinned < npages) {
+		ret = pin_user_pages_fast(req->userspace_addr +
+					  (pinned << PAGE_SHIFT),
+					  npages - pinned,
+					  FOLL_WRITE | FOLL_LONGTERM,
+					  pages + pinned);
+		if (ret <= 0) {
+			ret = ret ? ret : -EFAULT;
+			goto unpin;
+		}
+		pinned += ret;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto unpin;
+		}
+	}
+	slot->gpa = req->guest_phys_addr;
+	slot->uaddr = req->userspace_addr;
+	slot->pages = pages;
+	slot->npages = npages;
+	return 0;
+
+unpin:
+	unpin_user_pages(pages, pinned);
+	kvfree(pages);
+unaccount:
+	account_locked_vm(vm->mm, npages, false);
+	return ret;
+}
+
+static bool pv_vm_has_vcpus(struct pv_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < PV_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			return true;
+	return false;
+}
+
+static int pv_set_memory_slot(struct pv_vm *vm, void __user *argp)
+{
+	struct pv_memory_slot req;
+	struct pv_memslot *slot;
+	int ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.slot >= PV_MAX_MEMORY_SLOTS)
+		return -EINVAL;
+	/* Slots are created and deleted by the launcher that owns them. */
+	if (current->mm != vm->mm)
+		return -EPERM;
+
+	mutex_lock(&vm->lock);
+	slot = &vm->slots[req.slot];
+	if (!req.memory_size) {
+		/* Deleting needs the shadow MMU's invalidation: not yet. */
+		ret = slot->npages ? -EBUSY : -ENOENT;
+		if (slot->npages && !pv_vm_has_vcpus(vm)) {
+			memslot_release(vm, slot);
+			ret = 0;
+		}
+	} else if (slot->npages) {
+		ret = -EEXIST;
+	} else {
+		ret = memslot_create(vm, slot, &req);
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+static long pv_vm_ioctl(struct file *filp, unsigned int ioctl,
+			unsigned long arg)
+{
+	struct pv_vm *vm = filp->private_data;
+
+	switch (ioctl) {
+	case PV_SET_MEMORY_SLOT:
+		return pv_set_memory_slot(vm, (void __user *)arg);
+	case PV_CREATE_VCPU:
+		return pv_vcpu_create(vm, arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int pv_vm_release(struct inode *inode, struct file *filp)
+{
+	pv_vm_put(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations pv_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= pv_vm_release,
+	.unlocked_ioctl	= pv_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * pv_vm_create() - create a VM owned by the calling process
+ *
+ * Return: a new VM fd, or a negative errno.
+ */
+int pv_vm_create(void)
+{
+	struct pv_vm *vm;
+	int fd;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	refcount_set(&vm->refs, 1);
+	mutex_init(&vm->lock);
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+
+	fd = anon_inode_getfd("pv-vm", &pv_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		pv_vm_put(vm);
+	return fd;
+}

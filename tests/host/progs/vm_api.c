@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exercises the VM and vCPU ioctls of /dev/pvhost with good and bad
+ * arguments, the run-page mmap, and the release of pinned guest memory.
+ * Prints one line per check; exits non-zero if any failed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pv/pvhost.h>
+
+#define MIB		(1024UL * 1024)
+
+static int failed;
+
+static void expect(int ok, const char *what)
+{
+	printf("%s: %s\n", ok ? "ok" : "FAILED", what);
+	failed |= !ok;
+}
+
+/* expect_err(call, errno): the call fails with exactly that errno. */
+#define expect_err(call, err) do {					\
+	errno = 0;							\
+	long __r = (call);						\
+	char __m[200];							\
+	snprintf(__m, sizeof(__m), "%s fails with %s (got %ld, %s)",	\
+		 #call, #err, __r, strerror(errno));			\
+	expect(__r == -1 && errno == (err), __m);			\
+} while (0)
+
+/* The launcher's locked memory, from /proc/self/status, in kB. */
+static long vm_locked_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static int set_slot(int vm, unsigned int slot, unsigned long gpa,
+		    unsigned long size, void *mem, unsigned int flags)
+{
+	struct pv_memory_slot s = {
+		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
+		.memory_size = size, .userspace_addr = (unsigned long)mem,
+	};
+
+	return ioctl(vm, PV_SET_MEMORY_SLOT, &s);
+}
+
+static void test_memory_slots(int sys)
+{
+	int vm = ioctl(sys, PV_CREATE_VM, 0);
+	char *mem = mmap(NULL, 16 * MIB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *ro = mmap(NULL, MIB, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long before = vm_locked_kb();
+
+	expect(vm >= 0, "PV_CREATE_VM gives a VM fd");
+	expect(set_slot(vm, 0, 0, 8 * MIB, mem, 0) == 0, "8 MiB slot at gpa 0");
+	expect(vm_locked_kb() == before + 8 * 1024, "slot memory counts as locked (VmLck)");
+	expect(set_slot(vm, 1, 8 * MIB, 8 * MIB, mem + 8 * MIB, 0) == 0,
+	       "second slot right after the first");
+	expect_err(set_slot(vm, 2, 4 * MIB, 4 * MIB, mem, 0), EEXIST);
+	expect_err(set_slot(vm, 0, 64 * MIB, MIB, mem, 0), EEXIST);
+	expect_err(set_slot(vm, 2, 64 * MIB + 1, MIB, mem, 0), EINVAL);
+	expect_err(set_slot(vm, 2, 64 * MIB, MIB + 1, mem, 0), EINVAL);
+	expect_err(set_slot(vm, 2, 64 * MIB, MIB, mem + 1, 0), EINVAL);
+	expect_err(set_slot(vm, 2, 64 * MIB, MIB, mem, 1), EINVAL);
+	expect_err(set_slot(vm, PV_MAX_MEMORY_SLOTS, 64 * MIB, MIB, mem, 0), EINVAL);
+	expect_err(set_slot(vm, 2, PV_MAX_GUEST_PHYS, 4096, mem, 0), EINVAL);
+	expect_err(set_slot(vm, 2, PV_MAX_GUEST_PHYS - 4096, 8192, mem, 0), EINVAL);
+	expect_err(set_slot(vm, 2, 64 * MIB, -4096UL, mem, 0), EINVAL);
+	expect_err(set_slot(vm, 2, 64 * MIB, MIB, (void *)0xffff880000000000UL, 0), EINVAL);
+	/* Unmapped, read-only: nothing pinned, nothing left accounted. */
+	expect_err(set_slot(vm, 2, 64 * MIB, MIB, (void *)0x10000, 0), EFAULT);
+	expect_err(set_slot(vm, 2, 64 * MIB, MIB, ro, 0), EFAULT);
+	expect(vm_locked_kb() == before + 16 * 1024, "failed slots leave nothing locked");
+	expect_err(ioctl(vm, PV_SET_MEMORY_SLOT, (void *)16), EFAULT);
+	expect_err(set_slot(vm, 5, 0, 0, NULL, 0), ENOENT);
+	expect(set_slot(vm, 1, 0, 0, NULL, 0) == 0, "deleting a slot");
+	expect(vm_locked_kb() == before + 8 * 1024, "a deleted slot is unlocked");
+	expect(set_slot(vm, 1, 8 * MIB, 8 * MIB, mem + 8 * MIB, 0) == 0,
+	       "the slot can be created again");
+	expect_err(ioctl(vm, _IO(PVIO, 0x7f), 0), ENOTTY);
+	close(vm);
+	expect(vm_locked_kb() == before, "closing the VM unlocks its memory");
+	munmap(mem, 16 * MIB);
+	munmap(ro, MIB);
+}
+
+static void test_vcpus(int sys)
+{
+	int vm = ioctl(sys, PV_CREATE_VM, 0);
+	int size = ioctl(sys, PV_GET_VCPU_MMAP_SIZE, 0);
+	char *mem = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct pv_regs regs, back;
+	struct pv_run *run;
+	long before = vm_locked_kb();
+	int vcpu, i;
+
+	expect(size == 4096, "PV_GET_VCPU_MMAP_SIZE is one page");
+	expect(set_slot(vm, 0, 0, 4 * MIB, mem, 0) == 0, "4 MiB slot");
+	vcpu = ioctl(vm, PV_CREATE_VCPU, 0);
+	expect(vcpu >= 0, "PV_CREATE_VCPU 0 gives a vCPU fd");
+	expect_err(ioctl(vm, PV_CREATE_VCPU, 0), EEXIST);
+	expect_err(ioctl(vm, PV_CREATE_VCPU, PV_MAX_VCPUS), EINVAL);
+	expect_err(ioctl(vm, PV_CREATE_VCPU, -1UL), EINVAL);
+	/* Slots cannot go while vCPUs could be using them. */
+	expect_err(set_slot(vm, 0, 0, 0, NULL, 0), EBUSY);
+
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	expect(run != MAP_FAILED, "the run page maps");
+	if (run != MAP_FAILED) {
+		expect(run->exit_reason == PV_EXIT_NONE, "a new run page reads PV_EXIT_NONE");
+		munmap(run, size);
+	}
+	expect(mmap(NULL, 2 * size, PROT_READ, MAP_SHARED, vcpu, 0) == MAP_FAILED &&
+	       errno == EINVAL, "mapping two pages of a vCPU fails with EINVAL");
+	expect(mmap(NULL, size, PROT_READ, MAP_SHARED, vcpu, size) == MAP_FAILED &&
+	       errno == EINVAL, "mapping at offset 4096 fails with EINVAL");
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = 0xffffffff81000000UL;
+	regs.rsp = 0xffff888000100000UL;
+	regs.rax = 0x1122334455667788UL;
+	regs.r15 = 15;
+	regs.rflags = 0x1;
+	expect(ioctl(vcpu, PV_SET_REGS, &regs) == 0, "PV_SET_REGS");
+	expect(ioctl(vcpu, PV_GET_REGS, &back) == 0, "PV_GET_REGS");
+	regs.rflags |= 0x2;	/* the always-one bit */
+	expect(!memcmp(&regs, &back, sizeof(regs)), "registers read back as set");
+	back.rip = 0x0000800000000000UL;
+	expect_err(ioctl(vcpu, PV_SET_REGS, &back), EINVAL);
+	back.rip = regs.rip;
+	back.rsp = 0x8000000000000000UL;
+	expect_err(ioctl(vcpu, PV_SET_REGS, &back), EINVAL);
+	back.rsp = regs.rsp;
+	back.rflags = 0x3000;	/* IOPL 3 */
+	expect_err(ioctl(vcpu, PV_SET_REGS, &back), EINVAL);
+	back.rflags = 0x20000;	/* VM */
+	expect_err(ioctl(vcpu, PV_SET_REGS, &back), EINVAL);
+	expect_err(ioctl(vcpu, PV_GET_REGS, (void *)16), EFAULT);
+	expect_err(ioctl(vcpu, _IO(PVIO, 0x7f), 0), ENOTTY);
+
+	/* Many vCPUs; the VM fd closes first, the vCPU fds keep it alive. */
+	for (i = 1; i < PV_MAX_VCPUS; i++)
+		if (ioctl(vm, PV_CREATE_VCPU, i) < 0)
+			break;
+	expect(i == PV_MAX_VCPUS, "PV_MAX_VCPUS vCPUs");
+	close(vm);
+	expect(vm_locked_kb() == before + 4 * 1024, "open vCPU fds keep the memory");
+	expect(ioctl(vcpu, PV_GET_REGS, &back) == 0, "a vCPU outlives its VM fd");
+	for (i = 3; i < 1024; i++)
+		if (i != sys)
+			close(i);
+	expect(vm_locked_kb() == before, "closing the last vCPU fd frees the VM");
+	munmap(mem, 4 * MIB);
+}
+
+/* A VM fd inherited by another process cannot be used there. */
+static void test_other_process(int sys)
+{
+	int vm = ioctl(sys, PV_CREATE_VM, 0);
+	char *mem = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int ok = set_slot(vm, 0, 0, MIB, mem, 0) == -1 && errno == EPERM &&
+			 ioctl(vm, PV_CREATE_VCPU, 0) == -1 && errno == EPERM;
+		_exit(ok ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "another process gets EPERM on the VM fd");
+	close(vm);
+	munmap(mem, MIB);
+}
+
+int main(void)
+{
+	int sys = open("/dev/pvhost", O_RDWR);
+
+	expect(sys >= 0, "open /dev/pvhost");
+	if (sys < 0)
+		return 1;
+	expect_err(ioctl(sys, PV_CREATE_VM, 1), EINVAL);
+	test_memory_slots(sys);
+	test_vcpus(sys);
+	test_other_process(sys);
+	close(sys);
+	return failed;
+}
