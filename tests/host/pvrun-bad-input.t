@@ -12,3 +12,14 @@ expect_error 'built for pv ABI 99, this pvrun speaks ABI 1$' \
 expect_error '^pvrun: no kernel given' pvrun
 expect_error '^pvrun: unknown option --bogus' pvrun --bogus
 expect_error '^pvrun: --kernel needs an argument' pvrun --kernel
+expect_error '^pvrun: --memory 5X: not a size' pvrun --kernel /pv/tests/pv_note.elf --memory 5X
+expect_error '^pvrun: --memory 3M: not a multiple of 2 MiB$' \
+	pvrun --kernel /pv/tests/pv_note.elf --memory 3M
+expect_error '^pvrun: --memory 1T: more than this host' \
+	pvrun --kernel /pv/tests/pv_note.elf --memory 1T
+expect_error '^pvrun: /no/initrd: No such file or directory$' \
+	pvrun --kernel /pv/tests/pv_note.elf --initrd /no/initrd
+expect_error '^pvrun: --append: longer than 2047 bytes$' \
+	sh -c 'pvrun --kernel /pv/tests/pv_note.elf --append "$(head -c 3000 /dev/zero | tr "\0" x)"'
+expect_error 'guest memory too small for kernel, boot data and initrd' \
+	pvrun --kernel /pv/tests/pv_note.elf --memory 18M --initrd /pv/pvhost.ko

@@ -2,14 +2,16 @@
 /*
  * pvrun: the pv launcher.
  *
- * It checks the kernel image, opens /dev/pvhost and makes sure the module
- * speaks its API version.  Every bad input ends with one line on stderr and
- * a non-zero exit status.
+ * It checks the kernel image, opens /dev/pvhost, makes sure the module
+ * speaks its API version, creates the VM and loads the guest into it as the
+ * boot protocol says.  Every bad input ends with one line on stderr and a
+ * non-zero exit status.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,9 @@
 #include <pv/abi.h>
 #include <pv/pvhost.h>
 
+#include "boot.h"
 #include "image.h"
+#include "size.h"
 
 #define PVRUN_VERSION	"0.1"
 #define PVHOST_DEV	"/dev/pvhost"
@@ -65,10 +69,9 @@ static int open_pvhost(int *version)
 	return fd;
 }
 
-/* Map the kernel image read-only and check it; dies on a bad one. */
-static void load_image(const char *path, struct pv_image *img)
+/* Map a whole file read-only; dies with one line if it cannot. */
+static void *map_file(const char *path, size_t *len)
 {
-	char why[160];
 	struct stat st;
 	void *buf;
 	int fd;
@@ -85,19 +88,82 @@ static void load_image(const char *path, struct pv_image *img)
 	buf = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (buf == MAP_FAILED)
 		die("%s: %s", path, strerror(errno));
-	if (pv_image_check(buf, st.st_size, img, why, sizeof(why)))
-		die("%s: %s", path, why);
-	munmap(buf, st.st_size);
 	close(fd);
+	*len = st.st_size;
+	return buf;
+}
+
+/* The host's RAM in bytes, from /proc/meminfo (0 if unknown). */
+static uint64_t host_memory(void)
+{
+	unsigned long long kb = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return (uint64_t)kb << 10;
+}
+
+/*
+ * Create the VM and its vCPU 0 with the guest loaded as the boot protocol
+ * says.  Returns the vCPU fd.
+ */
+static int create_guest(int sys, const char *kernel, struct boot_params *bp,
+			uint64_t mem_size)
+{
+	struct boot_layout layout;
+	struct pv_memory_slot slot;
+	struct guest_mem mem;
+	struct pv_regs regs;
+	char why[200];
+	int vm, vcpu;
+
+	vm = ioctl(sys, PV_CREATE_VM, 0);
+	if (vm < 0)
+		die("cannot create a VM: %s", strerror(errno));
+	mem.size = mem_size;
+	mem.base = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem.base == MAP_FAILED)
+		die("cannot allocate %llu MiB of guest memory: %s",
+		    (unsigned long long)mem_size >> 20, strerror(errno));
+	if (boot_setup(&mem, bp, &layout, why, sizeof(why)))
+		die("%s: %s", kernel, why);
+
+	slot = (struct pv_memory_slot){
+		.slot = 0, .guest_phys_addr = 0, .memory_size = mem_size,
+		.userspace_addr = (uintptr_t)mem.base,
+	};
+	if (ioctl(vm, PV_SET_MEMORY_SLOT, &slot) < 0)
+		die("cannot give %llu MiB to the guest: %s",
+		    (unsigned long long)mem_size >> 20, strerror(errno));
+	vcpu = ioctl(vm, PV_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		die("cannot create vCPU 0: %s", strerror(errno));
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = layout.entry;
+	regs.rsp = layout.stack_top;
+	regs.rsi = layout.boot_info;
+	if (ioctl(vcpu, PV_SET_REGS, &regs) < 0)
+		die("cannot set vCPU 0's registers: %s", strerror(errno));
+	return vcpu;
 }
 
 static void usage(FILE *f)
 {
-	fputs("usage: pvrun --kernel FILE\n"
+	fputs("usage: pvrun --kernel FILE [--initrd FILE] [--append ARGS] [--memory SIZE]\n"
 	      "       pvrun --version | --help\n"
 	      "\n"
-	      "Run a pv guest kernel under pvhost.ko (see pvrun(1)).\n"
+	      "Run a pv guest kernel under pvhost.ko.\n"
 	      "  -k, --kernel FILE   pv kernel image (ELF with a \"pv\" note)\n"
+	      "  -i, --initrd FILE   initial ramdisk for the guest\n"
+	      "  -a, --append ARGS   the guest's kernel command line\n"
+	      "  -m, --memory SIZE   guest memory: 256M, 1G, ... (plain numbers\n"
+	      "                      are MiB; a multiple of 2 MiB; default 256M)\n"
 	      "  -V, --version       print versions of pvrun and pvhost.ko\n"
 	      "  -h, --help          this text\n", f);
 }
@@ -106,19 +172,34 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "kernel",	required_argument,	NULL, 'k' },
+		{ "initrd",	required_argument,	NULL, 'i' },
+		{ "append",	required_argument,	NULL, 'a' },
+		{ "memory",	required_argument,	NULL, 'm' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ }
 	};
-	const char *kernel = NULL;
+	const char *kernel = NULL, *initrd = NULL, *memory = "256M";
+	struct boot_params bp = { .cmdline = "", .nr_vcpus = 1 };
+	uint64_t mem_size, host;
 	struct pv_image img;
-	int c, api;
+	char why[160];
+	int c, api, sys;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:a:m:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			kernel = optarg;
+			break;
+		case 'i':
+			initrd = optarg;
+			break;
+		case 'a':
+			bp.cmdline = optarg;
+			break;
+		case 'm':
+			memory = optarg;
 			break;
 		case 'V':
 			printf("pvrun %s (pv ABI %d, pvhost API %d)\n",
@@ -140,9 +221,27 @@ int main(int argc, char **argv)
 		die("unexpected argument '%s' (try --help)", argv[optind]);
 	if (!kernel)
 		die("no kernel given: use --kernel FILE (try --help)");
+	if (parse_size(memory, &mem_size))
+		die("--memory %s: not a size (try 256M or 1G)", memory);
+	if (mem_size % (2 << 20))
+		die("--memory %s: not a multiple of 2 MiB", memory);
+	host = host_memory();
+	if (host && mem_size > host)
+		die("--memory %s: more than this host's %llu MiB", memory,
+		    (unsigned long long)host >> 20);
+	if (strlen(bp.cmdline) >= PV_BOOT_CMDLINE_SIZE)
+		die("--append: longer than %d bytes", PV_BOOT_CMDLINE_SIZE - 1);
 
-	load_image(kernel, &img);
-	close(open_pvhost(&api));
-	die("%s: pv ABI %u kernel, entry %#llx: booting guests is not implemented yet",
-	    kernel, img.abi_version, (unsigned long long)img.entry);
+	bp.image = map_file(kernel, &bp.image_len);
+	if (pv_image_check(bp.image, bp.image_len, &img, why, sizeof(why)))
+		die("%s: %s", kernel, why);
+	bp.img = &img;
+	if (initrd)
+		bp.initrd = map_file(initrd, &bp.initrd_len);
+
+	sys = open_pvhost(&api);
+	create_guest(sys, kernel, &bp, mem_size);
+	die("%s: loaded into %llu MiB, entry %#llx; running it needs PV_RUN, which this pvhost.ko does not have yet",
+	    kernel, (unsigned long long)mem_size >> 20,
+	    (unsigned long long)img.entry);
 }

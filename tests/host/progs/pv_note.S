@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A minimal ELF that carries the pv ABI note, for pvrun's input checks.
+ * A minimal image linked like a kernel that carries the pv ABI note, for
+ * pvrun's input checks and loader.
  * PV_NOTE_ABI is the ABI version it claims (the Makefile builds one with
  * the real version and one with a wrong one).  It is not a runnable kernel.
  */
