@@ -7,3 +7,9 @@ cat /tmp/stdout /tmp/stderr
 grep -q 'loaded into 64 MiB, entry 0xffffffff81000000' /tmp/stderr || fail "not loaded"
 # Everything went with pvrun: nothing stays locked or pinned.
 grep -q '^pvhost .* 0 ' /proc/modules || fail "pvhost.ko still in use"
+# The test guests load the same way (they run once pvhost.ko has PV_RUN).
+for g in /pv/guests/*.elf; do
+	pvrun --kernel "$g" --memory 32M 2> /tmp/stderr && fail "$g: pvrun succeeded"
+	cat /tmp/stderr
+	grep -q 'loaded into 32 MiB' /tmp/stderr || fail "$g: not loaded"
+done

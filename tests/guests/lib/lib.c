@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The test-guest library: console output, verdicts, shutdown.
+ */
+#include <stdarg.h>
+
+#include "pv_guest.h"
+
+const struct pv_boot_info *boot_info;
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+void *memset(void *s, int c, size_t n)
+{
+	unsigned char *p = s;
+
+	while (n--)
+		*p++ = c;
+	return s;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *dp = d;
+	const unsigned char *sp = s;
+
+	while (n--)
+		*dp++ = *sp++;
+	return d;
+}
+
+static void console_write(const char *s, size_t len)
+{
+	hypercall2(PV_HC_CONSOLE_WRITE, (long)s, len);
+}
+
+/* One formatted line, assembled in a buffer and written at once. */
+struct out {
+	char buf[256];
+	size_t len;
+};
+
+static void put(struct out *o, char c)
+{
+	if (o->len == sizeof(o->buf)) {
+		console_write(o->buf, o->len);
+		o->len = 0;
+	}
+	o->buf[o->len++] = c;
+}
+
+static void put_num(struct out *o, unsigned long long v, unsigned int base,
+		    int neg)
+{
+	char digits[24];
+	int n = 0;
+
+	do {
+		digits[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (neg)
+		put(o, '-');
+	while (n)
+		put(o, digits[--n]);
+}
+
+void printk(const char *fmt, ...)
+{
+	struct out o = { .len = 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (; *fmt; fmt++) {
+		int longs = 0;
+		long long sv;
+		const char *s;
+
+		if (*fmt != '%') {
+			put(&o, *fmt);
+			continue;
+		}
+		while (*++fmt == 'l')
+			longs++;
+		switch (*fmt) {
+		case 'd':
+			sv = longs ? va_arg(ap, long long) : va_arg(ap, int);
+			put_num(&o, sv < 0 ? -(unsigned long long)sv :
+				(unsigned long long)sv, 10, sv < 0);
+			break;
+		case 'u':
+			put_num(&o, longs ? va_arg(ap, unsigned long long) :
+				va_arg(ap, unsigned int), 10, 0);
+			break;
+		case 'x':
+			put_num(&o, longs ? va_arg(ap, unsigned long long) :
+				va_arg(ap, unsigned int), 16, 0);
+			break;
+		case 'p':
+			put(&o, '0');
+			put(&o, 'x');
+			put_num(&o, (unsigned long)va_arg(ap, void *), 16, 0);
+			break;
+		case 's':
+			for (s = va_arg(ap, const char *); *s; s++)
+				put(&o, *s);
+			break;
+		case 'c':
+			put(&o, va_arg(ap, int));
+			break;
+		default:
+			put(&o, '%');
+			put(&o, *fmt ? *fmt : '%');
+			if (!*fmt)
+				fmt--;
+		}
+	}
+	va_end(ap);
+	console_write(o.buf, o.len);
+}
+
+void test_exit(enum verdict v)
+{
+	static const char *const names[] = { "SUCCESS", "FAILURE", "SKIP" };
+
+	printk("Test result: %s\n", names[v]);
+	hypercall2(PV_HC_SHUTDOWN, PV_SHUTDOWN_POWEROFF, v == FAILURE);
+	/* Shutdown does not return; if it did, stop here for good. */
+	for (;;)
+		hypercall0(PV_HC_HALT);
+}
+
+void __attribute__((noreturn)) guest_start(const struct pv_boot_info *bi);
+
+void guest_start(const struct pv_boot_info *bi)
+{
+	boot_info = bi;
+	test_exit(test_main());
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The test-guest library: what a freestanding pv test guest needs to talk
+ * to pvhost.ko (hypercalls, console, verdict, shutdown).  The model is the
+ * Xen Test Framework: one behaviour per guest, one verdict line.
+ */
+#ifndef PV_GUEST_H
+#define PV_GUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pv/abi.h>
+
+/* Hypercalls: SYSCALL in virtual supervisor mode (abi.rst, "Hypercalls"). */
+static inline long hypercall6(long nr, long a1, long a2, long a3, long a4,
+			      long a5, long a6)
+{
+	register long r10 asm("r10") = a4;
+	register long r8 asm("r8") = a5;
+	register long r9 asm("r9") = a6;
+	long ret;
+
+	asm volatile("syscall"
+		     : "=a" (ret), "+r" (r10), "+r" (r8), "+r" (r9)
+		     : "a" (nr), "D" (a1), "S" (a2), "d" (a3)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+static inline long hypercall0(long nr)
+{
+	return hypercall6(nr, 0, 0, 0, 0, 0, 0);
+}
+
+static inline long hypercall2(long nr, long a1, long a2)
+{
+	return hypercall6(nr, a1, a2, 0, 0, 0, 0);
+}
+
+/* The boot info pvrun wrote; set before test_main() runs. */
+extern const struct pv_boot_info *boot_info;
+
+size_t strlen(const char *s);
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+
+/* printf to the console: %s %c %d %u %x %p and the l, ll modifiers. */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+enum verdict { SUCCESS, FAILURE, SKIP };
+
+/* Print "Test result: ..." and power off with 0 (or 1 on FAILURE). */
+void __attribute__((noreturn)) test_exit(enum verdict v);
+
+/* A check inside a test: on failure, print where and why, then fail. */
+#define check(cond) do {						\
+	if (!(cond)) {							\
+		printk("%s:%d: check failed: %s\n", __FILE__, __LINE__,	\
+		       #cond);						\
+		test_exit(FAILURE);					\
+	}								\
+} while (0)
+
+/* Each test guest defines this; returning gives its verdict. */
+enum verdict test_main(void);
+
+#endif
