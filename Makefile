@@ -47,7 +47,7 @@ rootfs:
 debug-host:
 	scripts/build-debug-host
 	mkdir -p $(DEBUG_MOD)
-	rsync -a --exclude '*.mod.c' --include '*/' --include '*.[ch]' --include Kbuild --exclude '*' \
+	rsync -a --exclude '*.mod.c' --include '*/' --include '*.[chS]' --include Kbuild --exclude '*' \
 		Kbuild drivers include $(DEBUG_MOD)/
 	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_MOD) modules
 

@@ -55,9 +55,13 @@ static int __init pvhost_init(void)
 {
 	int ret;
 
+	ret = pv_switcher_init();
+	if (ret)
+		return ret;
 	ret = misc_register(&pvhost_dev);
 	if (ret) {
 		pr_err("cannot register /dev/pvhost: %d\n", ret);
+		pv_switcher_exit();
 		return ret;
 	}
 	pr_info("loaded, API version %d\n", PV_API_VERSION);
@@ -67,6 +71,7 @@ static int __init pvhost_init(void)
 static void __exit pvhost_exit(void)
 {
 	misc_deregister(&pvhost_dev);
+	pv_switcher_exit();
 }
 
 module_init(pvhost_init);

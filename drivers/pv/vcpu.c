@@ -22,11 +22,6 @@ static bool is_canonical(u64 addr)
 	return ((s64)addr << 16 >> 16) == (s64)addr;
 }
 
-/* The RFLAGS bits a guest may hold: arithmetic flags, TF, DF. */
-#define PV_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
-			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
-			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_IF)
-
 static int pv_set_regs(struct pv_vcpu *vcpu, void __user *argp)
 {
 	struct pv_regs regs;
@@ -39,6 +34,30 @@ static int pv_set_regs(struct pv_vcpu *vcpu, void __user *argp)
 	regs.rflags |= X86_EFLAGS_FIXED;
 	vcpu->regs = regs;
 	return 0;
+}
+
+static int pv_get_sregs(struct pv_vcpu *vcpu, void __user *argp)
+{
+	struct pv_sregs sregs = { .cr3 = vcpu->cr3 };
+
+	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+}
+
+static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
+{
+	struct pv_sregs sregs;
+	unsigned int i;
+
+	if (copy_from_user(&sregs, argp, sizeof(sregs)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(sregs.reserved); i++)
+		if (sregs.reserved[i])
+			return -EINVAL;
+	if (!PAGE_ALIGNED(sregs.cr3) || !pv_guest_ptr(vcpu->vm, sregs.cr3, PAGE_SIZE))
+		return -EINVAL;
+	vcpu->cr3 = sregs.cr3;
+	/* A new address space: the old shadows do not describe it. */
+	return pv_mmu_reset(vcpu);
 }
 
 static long pv_vcpu_ioctl(struct file *filp, unsigned int ioctl,
@@ -58,6 +77,15 @@ static long pv_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		break;
 	case PV_SET_REGS:
 		ret = pv_set_regs(vcpu, argp);
+		break;
+	case PV_GET_SREGS:
+		ret = pv_get_sregs(vcpu, argp);
+		break;
+	case PV_SET_SREGS:
+		ret = pv_set_sregs(vcpu, argp);
+		break;
+	case PV_RUN:
+		ret = arg ? -EINVAL : pv_vcpu_run(vcpu);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -109,6 +137,9 @@ static const struct file_operations pv_vcpu_fops = {
 /* Called by pv_vm_put() when the VM goes: no fd refers to @vcpu any more. */
 void pv_vcpu_free(struct pv_vcpu *vcpu)
 {
+	pv_mmu_free(vcpu);
+	if (vcpu->fpu.fpstate)
+		fpu_free_guest_fpstate(&vcpu->fpu);
 	free_page((unsigned long)vcpu->run);
 	mutex_destroy(&vcpu->lock);
 	kfree(vcpu);
@@ -141,7 +172,12 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	vcpu->id = id;
 	vcpu->vm = vm;
 	mutex_init(&vcpu->lock);
+	INIT_LIST_HEAD(&vcpu->shadow_pages);
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
+	if (!fpu_alloc_guest_fpstate(&vcpu->fpu)) {
+		pv_vcpu_free(vcpu);
+		return -ENOMEM;
+	}
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {

@@ -8,6 +8,8 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <asm/fpu/api.h>
+#include <asm/pgtable_types.h>
 
 #include <pv/pvhost.h>
 
@@ -39,11 +41,36 @@ struct pv_vcpu {
 	struct mutex lock;	/* serialises the vCPU's ioctls */
 	struct pv_run *run;	/* the page the launcher mmaps */
 	struct pv_regs regs;
+	u64 cr3;		/* guest-physical PML4 */
+	u64 fs_base, gs_base;
+	u64 error_code;		/* of the last exit's exception */
+	struct fpu_guest fpu;
+	/* The shadow MMU: root and every shadow page (page->lru). */
+	pgd_t *root;
+	struct list_head shadow_pages;
+	unsigned int nr_shadow_pages;
 };
+
+/* The RFLAGS bits a guest may hold: arithmetic flags, TF, IF, DF. */
+#define PV_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
+			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_IF)
 
 int pv_vm_create(void);
 void pv_vm_put(struct pv_vm *vm);
 int pv_vcpu_create(struct pv_vm *vm, unsigned long id);
 void pv_vcpu_free(struct pv_vcpu *vcpu);
+long pv_vcpu_run(struct pv_vcpu *vcpu);
+
+int pv_switcher_init(void);
+void pv_switcher_exit(void);
+u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2);
+
+void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len);
+int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
+		  bool *wp);
+int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 error);
+int pv_mmu_reset(struct pv_vcpu *vcpu);
+void pv_mmu_free(struct pv_vcpu *vcpu);
 
 #endif /* PVHOST_VM_H */

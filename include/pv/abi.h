@@ -225,6 +225,14 @@ struct pv_event_frame {		/* = FRED's stack frame */
 #define PV_HC_RDMSR		13	/* (msr) -> value */
 #define PV_HC_MAX		14
 
+/*
+ * Hypercall errors (returned negated).  Their values are Linux's errno
+ * numbers, so a Linux guest can pass them on as they are.
+ */
+#define PV_EFAULT		14
+#define PV_EINVAL		22
+#define PV_ENOSYS		38	/* no such hypercall */
+
 /* PV_HC_SHUTDOWN reasons */
 #define PV_SHUTDOWN_POWEROFF	0	/* status: the exit status */
 #define PV_SHUTDOWN_REBOOT	1

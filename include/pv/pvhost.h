@@ -64,16 +64,53 @@ struct pv_regs {
 #define PV_GET_REGS		_IOR(PVIO, 0x20, struct pv_regs)
 #define PV_SET_REGS		_IOW(PVIO, 0x21, struct pv_regs)
 
+/* The paging state of a vCPU. */
+struct pv_sregs {
+	__u64 cr3;		/* guest-physical address of the PML4 */
+	__u64 reserved[7];	/* must be 0 */
+};
+
+#define PV_GET_SREGS		_IOR(PVIO, 0x22, struct pv_sregs)
+#define PV_SET_SREGS		_IOW(PVIO, 0x23, struct pv_sregs)
+/* () -> 0 when an exit needs the launcher (see struct pv_run) */
+#define PV_RUN			_IO(PVIO, 0x24)
+
+/* Bytes of console output one PV_EXIT_CONSOLE carries at most. */
+#define PV_CONSOLE_MAX		2048
+
 /*
- * The run page, mmap'ed from a vCPU fd at offset 0.  The exit fields are
- * filled in when PV_RUN (to come) returns to the launcher.
+ * The run page, mmap'ed from a vCPU fd at offset 0: why PV_RUN returned.
  */
 struct pv_run {
-	__u32 exit_reason;	/* PV_EXIT_*; PV_EXIT_NONE until the first run */
+	__u32 exit_reason;	/* PV_EXIT_* */
 	__u32 pad;
-	__u8 reserved[4088];
+	union {
+		/* PV_EXIT_CONSOLE: the guest wrote to its console */
+		struct {
+			__u32 len;
+			__u32 pad;
+			__u8 data[PV_CONSOLE_MAX];
+		} console;
+		/* PV_EXIT_SHUTDOWN: the guest stopped itself */
+		struct {
+			__u32 reason;	/* PV_SHUTDOWN_* (abi.h) */
+			__u32 status;
+		} shutdown;
+		/* PV_EXIT_INTERNAL_ERROR: the vCPU cannot go on */
+		struct {
+			__u64 rip;
+			__u64 vector;
+			__u64 error_code;
+			__u64 address;
+			char reason[96];	/* NUL-terminated */
+		} internal;
+		__u8 reserved[4088];
+	};
 };
 
 #define PV_EXIT_NONE		0
+#define PV_EXIT_CONSOLE		1
+#define PV_EXIT_SHUTDOWN	2
+#define PV_EXIT_INTERNAL_ERROR	3
 
 #endif /* _PV_PVHOST_H */

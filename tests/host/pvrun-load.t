@@ -1,15 +1,10 @@
-# pvrun creates a VM, pins its memory and loads a pv image with the boot
-# protocol's layout; running it needs PV_RUN, which is still to come.
+# pvrun creates a VM, pins its memory, loads a pv image with the boot
+# protocol's layout and runs it.  pv_note.elf's first instruction is ud2:
+# with no event delivery yet, the vCPU stops with an internal error that
+# names the exception, and pvrun says so in one line.
 . /pv/tests/lib.sh
-pvrun --kernel /pv/tests/pv_note.elf --memory 64M --initrd /pv/pvhost.ko \
-	--append 'console=hvc0' > /tmp/stdout 2> /tmp/stderr && fail "pvrun succeeded"
-cat /tmp/stdout /tmp/stderr
-grep -q 'loaded into 64 MiB, entry 0xffffffff81000000' /tmp/stderr || fail "not loaded"
-# Everything went with pvrun: nothing stays locked or pinned.
+expect_error '^pvrun: guest stopped: guest exception .*\(vector 6, error code 0, address 0, rip 0xffffffff81000000\)$' \
+	pvrun --kernel /pv/tests/pv_note.elf --memory 64M --initrd /pv/pvhost.ko \
+	--append 'console=hvc0'
+# Everything went with pvrun: the module is not in use any more.
 grep -q '^pvhost .* 0 ' /proc/modules || fail "pvhost.ko still in use"
-# The test guests load the same way (they run once pvhost.ko has PV_RUN).
-for g in /pv/guests/*.elf; do
-	pvrun --kernel "$g" --memory 32M 2> /tmp/stderr && fail "$g: pvrun succeeded"
-	cat /tmp/stderr
-	grep -q 'loaded into 32 MiB' /tmp/stderr || fail "$g: not loaded"
-done

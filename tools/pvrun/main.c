@@ -117,6 +117,7 @@ static int create_guest(int sys, const char *kernel, struct boot_params *bp,
 {
 	struct boot_layout layout;
 	struct pv_memory_slot slot;
+	struct pv_sregs sregs;
 	struct guest_mem mem;
 	struct pv_regs regs;
 	char why[200];
@@ -150,7 +151,61 @@ static int create_guest(int sys, const char *kernel, struct boot_params *bp,
 	regs.rsi = layout.boot_info;
 	if (ioctl(vcpu, PV_SET_REGS, &regs) < 0)
 		die("cannot set vCPU 0's registers: %s", strerror(errno));
+	sregs = (struct pv_sregs){ .cr3 = layout.pgd_gpa };
+	if (ioctl(vcpu, PV_SET_SREGS, &sregs) < 0)
+		die("cannot set vCPU 0's page tables: %s", strerror(errno));
 	return vcpu;
+}
+
+static const char *const shutdown_names[] = {
+	[PV_SHUTDOWN_POWEROFF] = "poweroff",
+	[PV_SHUTDOWN_REBOOT] = "reboot",
+	[PV_SHUTDOWN_CRASH] = "crash",
+};
+
+/* Run vCPU 0 until the guest stops; returns pvrun's exit status. */
+static int run_vcpu(int sys, int vcpu)
+{
+	int size = ioctl(sys, PV_GET_VCPU_MMAP_SIZE, 0);
+	struct pv_run *run;
+
+	if (size < (int)sizeof(*run))
+		die("PV_GET_VCPU_MMAP_SIZE: %s", size < 0 ? strerror(errno) : "too small");
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		die("cannot map the vCPU's run page: %s", strerror(errno));
+	for (;;) {
+		if (ioctl(vcpu, PV_RUN, 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("PV_RUN: %s", strerror(errno));
+		}
+		switch (run->exit_reason) {
+		case PV_EXIT_CONSOLE:
+			if (fwrite(run->console.data, 1, run->console.len, stdout) !=
+			    run->console.len)
+				die("stdout: %s", strerror(errno));
+			fflush(stdout);
+			break;
+		case PV_EXIT_SHUTDOWN:
+			if (run->shutdown.reason == PV_SHUTDOWN_POWEROFF)
+				return run->shutdown.status & 0xff;
+			fprintf(stderr, "pvrun: guest %s, status %u\n",
+				run->shutdown.reason < 3 ?
+				shutdown_names[run->shutdown.reason] : "stop",
+				run->shutdown.status);
+			return run->shutdown.reason == PV_SHUTDOWN_CRASH ? 2 : 0;
+		case PV_EXIT_INTERNAL_ERROR:
+			die("guest stopped: %s (vector %llu, error code %#llx, address %#llx, rip %#llx)",
+			    run->internal.reason,
+			    (unsigned long long)run->internal.vector,
+			    (unsigned long long)run->internal.error_code,
+			    (unsigned long long)run->internal.address,
+			    (unsigned long long)run->internal.rip);
+		default:
+			die("PV_RUN: unknown exit reason %u", run->exit_reason);
+		}
+	}
 }
 
 static void usage(FILE *f)
@@ -240,8 +295,5 @@ int main(int argc, char **argv)
 		bp.initrd = map_file(initrd, &bp.initrd_len);
 
 	sys = open_pvhost(&api);
-	create_guest(sys, kernel, &bp, mem_size);
-	die("%s: loaded into %llu MiB, entry %#llx; running it needs PV_RUN, which this pvhost.ko does not have yet",
-	    kernel, (unsigned long long)mem_size >> 20,
-	    (unsigned long long)img.entry);
+	return run_vcpu(sys, create_guest(sys, kernel, &bp, mem_size));
 }

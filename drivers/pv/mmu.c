@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvhost: the shadow MMU, first version.
+ *
+ * The guest keeps ordinary 4-level page tables in its own memory; the CPU
+ * runs on shadow tables the host builds from them, lazily, one 4 KiB page
+ * per fault, as a TLB would fill.  A shadow entry maps the host page that
+ * backs the guest frame, user-accessible (the guest runs in ring 3),
+ * writable only when the guest entry is writable and dirty (a write fault
+ * sets Dirty), never global, never pointing outside guest memory.  The
+ * guest's Accessed and Dirty bits are set as the CPU would set them.
+ *
+ * Not yet: separate supervisor and user roots, CR3 switching, TLB-flush
+ * hypercalls and the cap on shadow pages beyond a full flush.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/io.h>
+#include <asm/pgtable.h>
+#include <asm/trap_pf.h>
+
+#include "vm.h"
+
+/* Bits of a guest (4-level, x86) page-table entry. */
+#define GPTE_P		_PAGE_PRESENT
+#define GPTE_RW		_PAGE_RW
+#define GPTE_US		_PAGE_USER
+#define GPTE_A		_PAGE_ACCESSED
+#define GPTE_D		_PAGE_DIRTY
+#define GPTE_PS		_PAGE_PSE
+#define GPTE_NX		_PAGE_NX
+#define GPTE_ADDR	0x000ffffffffff000ULL
+
+#define PV_MAX_SHADOW_PAGES	16384
+
+/* The host page behind guest-physical @gpa, or NULL outside guest memory. */
+static struct page *gpa_to_page(struct pv_vm *vm, u64 gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < PV_MAX_MEMORY_SLOTS; i++) {
+		struct pv_memslot *s = &vm->slots[i];
+
+		if (s->npages && gpa >= s->gpa &&
+		    gpa - s->gpa < (s->npages << PAGE_SHIFT))
+			return s->pages[(gpa - s->gpa) >> PAGE_SHIFT];
+	}
+	return NULL;
+}
+
+/**
+ * pv_guest_ptr() - host pointer to guest-physical memory
+ * @vm:  the VM
+ * @gpa: guest-physical address
+ * @len: bytes wanted, all within the page of @gpa
+ *
+ * Return: a pointer, or NULL when [@gpa, @gpa + @len) is not guest RAM.
+ */
+void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len)
+{
+	struct page *page;
+
+	if (len > PAGE_SIZE - offset_in_page(gpa))
+		return NULL;
+	page = gpa_to_page(vm, gpa);
+	return page ? page_address(page) + offset_in_page(gpa) : NULL;
+}
+
+/**
+ * pv_guest_walk() - translate a guest-virtual address as the guest's MMU would
+ * @vcpu:  the vCPU, whose cr3 is used
+ * @gva:   the address
+ * @write: the access writes
+ * @gpa:   set to the guest-physical address
+ * @wp:    set when the mapping allows writes
+ *
+ * Sets Accessed on every level and Dirty on the last for a write, as the
+ * CPU does.  Supervisor-mode rules (the guest kernel runs this way).
+ *
+ * Return: 0, -EFAULT when the guest tables do not allow the access, or
+ * -ERANGE when they point outside guest memory.
+ */
+int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
+		  bool *wp)
+{
+	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep;
+	bool writable = true;
+	int level;
+
+	for (level = 3; level >= 0; level--) {
+		unsigned int shift = PAGE_SHIFT + 9 * level;
+
+		ep = pv_guest_ptr(vcpu->vm, table + ((gva >> shift) & 511) * 8, 8);
+		if (!ep)
+			return -ERANGE;
+		e = READ_ONCE(*ep);
+		if (!(e & GPTE_P))
+			return -EFAULT;
+		writable &= !!(e & GPTE_RW);
+		if (write && !writable)
+			return -EFAULT;
+		if (!(e & GPTE_A))
+			WRITE_ONCE(*ep, e | GPTE_A);
+		if (level > 0 && level < 3 && (e & GPTE_PS)) {
+			u64 size = 1ULL << shift;
+
+			if (write && !(e & GPTE_D))
+				WRITE_ONCE(*ep, READ_ONCE(*ep) | GPTE_D);
+			*gpa = (e & GPTE_ADDR & ~(size - 1)) | (gva & (size - 1));
+			*wp = writable && (write || (e & GPTE_D));
+			return 0;
+		}
+		table = e & GPTE_ADDR;
+	}
+	if (write && !(e & GPTE_D))
+		WRITE_ONCE(*ep, READ_ONCE(*ep) | GPTE_D);
+	*gpa = (e & GPTE_ADDR) | (gva & ~PAGE_MASK);
+	*wp = writable && (write || (e & GPTE_D));
+	return 0;
+}
+
+static u64 *shadow_table(struct pv_vcpu *vcpu, u64 *entry)
+{
+	struct page *page;
+
+	if (*entry & _PAGE_PRESENT)
+		return __va(*entry & PTE_PFN_MASK);
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return NULL;
+	list_add(&page->lru, &vcpu->shadow_pages);
+	vcpu->nr_shadow_pages++;
+	/* User: the guest runs in ring 3 (leaves decide what it may do). */
+	*entry = page_to_phys(page) | _PAGE_TABLE_NOENC;
+	return page_address(page);
+}
+
+/** pv_mmu_reset() - drop every shadow page and start an empty root */
+int pv_mmu_reset(struct pv_vcpu *vcpu)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &vcpu->shadow_pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	vcpu->nr_shadow_pages = 0;
+	vcpu->root = NULL;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	list_add(&page->lru, &vcpu->shadow_pages);
+	vcpu->nr_shadow_pages = 1;
+	vcpu->root = page_address(page);
+	return 0;
+}
+
+/** pv_mmu_free() - free the vCPU's shadow tables */
+void pv_mmu_free(struct pv_vcpu *vcpu)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &vcpu->shadow_pages, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	vcpu->root = NULL;
+}
+
+/**
+ * pv_mmu_fault() - fill the shadow entry for a guest page fault
+ * @vcpu:  the vCPU
+ * @gva:   the faulting address (CR2)
+ * @error: the hardware error code
+ *
+ * Return: 0 when the access can be retried, -EFAULT when the guest's own
+ * tables forbid it (the guest takes the fault), -ERANGE when they point
+ * outside guest memory, -ENOMEM.
+ */
+int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 error)
+{
+	bool write = error & X86_PF_WRITE, wp;
+	int levels = pgtable_l5_enabled() ? 5 : 4, level, ret;
+	struct page *page;
+	u64 *table, gpa, pte;
+
+	/* The host owns the guest's guard hole; nothing there is mapped. */
+	if ((gva >> 39 & 511) == 256 && (gva >> 47 & 1))
+		return -EFAULT;
+	ret = pv_guest_walk(vcpu, gva, write, &gpa, &wp);
+	if (ret)
+		return ret;
+	page = gpa_to_page(vcpu->vm, gpa);
+	if (!page)
+		return -ERANGE;
+
+	if (vcpu->nr_shadow_pages >= PV_MAX_SHADOW_PAGES) {
+		ret = pv_mmu_reset(vcpu);
+		if (ret)
+			return ret;
+	}
+	table = (u64 *)vcpu->root;
+	for (level = levels - 1; level > 0; level--) {
+		table = shadow_table(vcpu,
+				     &table[(gva >> (PAGE_SHIFT + 9 * level)) & 511]);
+		if (!table)
+			return -ENOMEM;
+	}
+	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+	if (wp)
+		pte |= _PAGE_RW | _PAGE_DIRTY;
+	table[(gva >> PAGE_SHIFT) & 511] = pte;
+	return 0;
+}

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvhost: setting up the switcher and switching worlds.
+ *
+ * The switcher (switcher.h, switcher_blob.S) is mapped at the host's guard
+ * hole: 0xffff800000000000 on a 4-level host, 0xff00000000000000 on a
+ * 5-level one, the top-level slot the x86-64 layout leaves to hypervisors.
+ * Each CPU has its own page-table chain for that slot, mapping the shared
+ * text and its own data pages, so the switcher finds "its" data at fixed
+ * addresses.  The chain is hooked into the CPU's transition page table (a
+ * copy of the host kernel's top level) and, for the run, into the guest's
+ * shadow root.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hw_breakpoint.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/idtentry.h>
+#include <asm/mce.h>
+#include <asm/pgalloc.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/trapnr.h>
+
+#include "switcher.h"
+#include "vm.h"
+
+/* One CPU's switcher: its data pages and its tables. */
+struct pv_switcher_cpu {
+	struct page *data[SW_CPU_PAGES];
+	void *cpu;		/* host address of the cpu page */
+	struct sw_frame *frame;	/* host address of the frame */
+	unsigned long chain;	/* top-level entry that maps the switcher */
+	pgd_t *trans;		/* the transition top level (8 KiB aligned) */
+	struct page *tables[4];	/* the chain's page tables */
+};
+
+static struct page *switcher_text[SW_TEXT_PAGES];
+static struct pv_switcher_cpu __percpu *switchers;
+static unsigned long pv_switcher_base;
+static unsigned int switcher_slot;
+
+static unsigned long sw_va(unsigned long offset)
+{
+	return pv_switcher_base + offset;
+}
+
+static pteval_t sw_pte(struct page *page, bool text)
+{
+	pgprotval_t prot = pgprot_val(text ? PAGE_KERNEL_ROX : PAGE_KERNEL);
+
+	return (page_to_pfn(page) << PAGE_SHIFT) | (prot & ~_PAGE_GLOBAL);
+}
+
+/*
+ * Build the chain of tables under the top-level slot: PUD (and P4D on a
+ * 5-level host), PMD, PTE.  The switcher's pages sit in PTE[0..SW_PAGES).
+ */
+static int switcher_build_chain(struct pv_switcher_cpu *sw)
+{
+	int levels = pgtable_l5_enabled() ? 4 : 3, i;
+	unsigned long *t[4];
+	unsigned long va = pv_switcher_base;
+
+	for (i = 0; i < levels; i++) {
+		sw->tables[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!sw->tables[i])
+			return -ENOMEM;
+		t[i] = page_address(sw->tables[i]);
+	}
+	/* Link each table to the next, at the index @va selects. */
+	for (i = 0; i < levels - 1; i++) {
+		int shift = PAGE_SHIFT + 9 * (levels - 1 - i);
+
+		t[i][(va >> shift) & 511] =
+			page_to_phys(sw->tables[i + 1]) | _KERNPG_TABLE;
+	}
+	for (i = 0; i < SW_TEXT_PAGES; i++)
+		t[levels - 1][i] = sw_pte(switcher_text[i], true);
+	for (i = 0; i < SW_CPU_PAGES; i++)
+		t[levels - 1][SW_TEXT_PAGES + i] = sw_pte(sw->data[i], false);
+	sw->chain = page_to_phys(sw->tables[0]) | _KERNPG_TABLE;
+	return 0;
+}
+
+static void switcher_fill_idt(struct pv_switcher_cpu *sw)
+{
+	gate_desc *idt = page_address(sw->data[(SW_IDT - SW_CPU) / PAGE_SIZE]);
+	unsigned int v, ist;
+
+	for (v = 0; v < 256; v++) {
+		/* Same IST slots as the host, so either TSS serves them. */
+		ist = v == X86_TRAP_NMI ? IST_INDEX_NMI + 1 :
+		      v == X86_TRAP_DF ? IST_INDEX_DF + 1 :
+		      v == X86_TRAP_MC ? IST_INDEX_MCE + 1 : 0;
+		pack_gate(&idt[v], GATE_INTERRUPT,
+			  sw_va(SW_STUBS + v * SW_STUB_SIZE), 0, ist, 0);
+	}
+}
+
+static void switcher_fill_tss(struct pv_switcher_cpu *sw)
+{
+	struct x86_hw_tss *tss = sw->cpu + SW_TSS;
+
+	memset(tss, 0, sizeof(*tss));
+	tss->sp0 = sw_va(SW_STACK + PAGE_SIZE);
+	tss->ist[IST_INDEX_DF] = sw_va(SW_DF_STACK + PAGE_SIZE);
+	tss->ist[IST_INDEX_NMI] = sw_va(SW_NMI_STACK + PAGE_SIZE);
+	tss->ist[IST_INDEX_MCE] = sw_va(SW_MC_STACK + PAGE_SIZE);
+	/* Beyond the limit: every I/O port faults. */
+	tss->io_bitmap_base = sizeof(*tss);
+}
+
+static void switcher_free_cpu(struct pv_switcher_cpu *sw)
+{
+	unsigned int i;
+
+	for (i = 0; i < SW_CPU_PAGES; i++)
+		if (sw->data[i])
+			__free_page(sw->data[i]);
+	for (i = 0; i < ARRAY_SIZE(sw->tables); i++)
+		if (sw->tables[i])
+			__free_page(sw->tables[i]);
+	if (sw->trans)
+		free_pages((unsigned long)sw->trans, 1);
+	memset(sw, 0, sizeof(*sw));
+}
+
+static int switcher_init_cpu(struct pv_switcher_cpu *sw)
+{
+	unsigned int i;
+
+	for (i = 0; i < SW_CPU_PAGES; i++) {
+		sw->data[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!sw->data[i])
+			return -ENOMEM;
+	}
+	/*
+	 * Two pages, using the even one: with KPTI the host's entry code
+	 * takes CR3 bit 12 for "user page table" and would clear it.
+	 */
+	sw->trans = (pgd_t *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
+	if (!sw->trans)
+		return -ENOMEM;
+	sw->cpu = page_address(sw->data[0]);
+	sw->frame = page_address(sw->data[(SW_STACK - SW_CPU) / PAGE_SIZE]) +
+		    PAGE_SIZE - sizeof(struct sw_frame);
+	switcher_fill_idt(sw);
+	switcher_fill_tss(sw);
+	return switcher_build_chain(sw);
+}
+
+/**
+ * pv_switcher_init() - prepare the switcher for every possible CPU
+ *
+ * Return: 0, or a negative errno (the module then refuses to load).
+ */
+int pv_switcher_init(void)
+{
+	unsigned int cpu, i;
+	int ret;
+
+	if (boot_cpu_has(X86_FEATURE_XENPV)) {
+		pr_err("cannot run under Xen PV: Xen owns the guard hole\n");
+		return -ENODEV;
+	}
+	if (cr4_read_shadow() & X86_CR4_FRED) {
+		pr_err("FRED hosts are not supported yet\n");
+		return -ENODEV;
+	}
+	pv_switcher_base = pgtable_l5_enabled() ? 0xff00000000000000UL :
+						  0xffff800000000000UL;
+	switcher_slot = pgd_index(pv_switcher_base);
+
+	for (i = 0; i < SW_TEXT_PAGES; i++) {
+		switcher_text[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!switcher_text[i]) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		memcpy(page_address(switcher_text[i]),
+		       pv_switcher_blob + i * PAGE_SIZE, PAGE_SIZE);
+	}
+	switchers = alloc_percpu(struct pv_switcher_cpu);
+	if (!switchers) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	for_each_possible_cpu(cpu) {
+		ret = switcher_init_cpu(per_cpu_ptr(switchers, cpu));
+		if (ret)
+			goto fail;
+	}
+	return 0;
+
+fail:
+	pv_switcher_exit();
+	return ret;
+}
+
+/** pv_switcher_exit() - free what pv_switcher_init() set up */
+void pv_switcher_exit(void)
+{
+	unsigned int cpu, i;
+
+	if (switchers) {
+		for_each_possible_cpu(cpu)
+			switcher_free_cpu(per_cpu_ptr(switchers, cpu));
+		free_percpu(switchers);
+		switchers = NULL;
+	}
+	for (i = 0; i < SW_TEXT_PAGES; i++) {
+		if (switcher_text[i])
+			__free_page(switcher_text[i]);
+		switcher_text[i] = NULL;
+	}
+}
+
+/* Host state the world switch changes and restores. */
+struct host_state {
+	unsigned long cr3, fs_base, gs_base;
+	u64 lstar, cstar, sysenter_cs;
+	struct desc_ptr idt;
+	unsigned long dr7;
+	u32 pkru;
+	u16 ldt;
+};
+
+static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
+			      const struct desc_ptr *host_idt)
+{
+	const gate_desc *gates = (const gate_desc *)host_idt->address;
+	u64 *nmi_pending = sw->cpu + SW_NMI_PENDING;
+
+	if (vector == X86_TRAP_NMI || *nmi_pending) {
+		*nmi_pending = 0;
+		pv_do_event_irqoff((unsigned long)asm_exc_nmi_kvm_vmx);
+	}
+	if (vector == X86_TRAP_MC) {
+		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+
+		do_machine_check(&regs);
+	}
+	/* External interrupts: never the legacy syscall gate. */
+	if (vector >= FIRST_EXTERNAL_VECTOR && vector < 256 &&
+	    vector != IA32_SYSCALL_VECTOR)
+		pv_do_event_irqoff(gate_offset(&gates[vector]));
+}
+
+/**
+ * pv_switcher_run() - run a vCPU's guest until it exits to the host
+ * @vcpu:  the vCPU; its registers go in and come back
+ * @root:  physical address of the shadow root to run on
+ * @cr2:   set to CR2 at the exit
+ *
+ * Call with IRQs off.  The error code of an exception goes to
+ * vcpu->error_code.
+ *
+ * Return: the exit vector: an exception vector, an interrupt vector
+ * (already handed to the host's handler), or SW_VECTOR_SYSCALL.
+ */
+u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
+{
+	int cpu = smp_processor_id();
+	struct pv_switcher_cpu *sw = per_cpu_ptr(switchers, cpu);
+	struct desc_ptr *gdt_desc = sw->cpu + SW_GDT_DESC;
+	struct desc_ptr *idt_desc = sw->cpu + SW_IDT_DESC;
+	struct sw_frame *f = sw->frame;
+	struct host_state h;
+	u64 vector;
+
+	lockdep_assert_irqs_disabled();
+
+	/* This CPU's switcher slot in the transition table and the root. */
+	memcpy(sw->trans + KERNEL_PGD_BOUNDARY,
+	       current->mm->pgd + KERNEL_PGD_BOUNDARY,
+	       KERNEL_PGD_PTRS * sizeof(pgd_t));
+	sw->trans[switcher_slot] = __pgd(sw->chain);
+	root[switcher_slot] = __pgd(sw->chain);
+
+	/* Our GDT is the host's, with our TSS. */
+	memcpy(sw->cpu + SW_GDT, get_cpu_gdt_rw(cpu), GDT_SIZE);
+	set_tssldt_descriptor(sw->cpu + SW_GDT + GDT_ENTRY_TSS * 8,
+			      sw_va(SW_CPU + SW_TSS), DESC_TSS,
+			      sizeof(struct x86_hw_tss) - 1);
+	gdt_desc->size = GDT_SIZE - 1;
+	gdt_desc->address = sw_va(SW_CPU + SW_GDT);
+	idt_desc->size = PAGE_SIZE - 1;
+	idt_desc->address = sw_va(SW_IDT);
+	*(u64 *)(sw->cpu + SW_CR4) = cr4_read_shadow();
+	*(u64 *)(sw->cpu + SW_GUEST_CR3) = __pa(root);
+	*(u64 *)(sw->cpu + SW_TRANS_CR3) = __pa(sw->trans);
+	*(u64 *)(sw->cpu + SW_GUEST_GS) = vcpu->gs_base;
+
+	/* The guest's registers, in the frame the switcher IRETs from. */
+	f->r15 = vcpu->regs.r15;
+	f->r14 = vcpu->regs.r14;
+	f->r13 = vcpu->regs.r13;
+	f->r12 = vcpu->regs.r12;
+	f->r11 = vcpu->regs.r11;
+	f->r10 = vcpu->regs.r10;
+	f->r9 = vcpu->regs.r9;
+	f->r8 = vcpu->regs.r8;
+	f->rbp = vcpu->regs.rbp;
+	f->rdi = vcpu->regs.rdi;
+	f->rsi = vcpu->regs.rsi;
+	f->rdx = vcpu->regs.rdx;
+	f->rcx = vcpu->regs.rcx;
+	f->rbx = vcpu->regs.rbx;
+	f->rax = vcpu->regs.rax;
+	f->rip = vcpu->regs.rip;
+	f->rsp = vcpu->regs.rsp;
+	f->cs = __USER_CS;
+	f->ss = __USER_DS;
+	/* Ring 3, interrupts on: the host must keep getting its own. */
+	f->rflags = (vcpu->regs.rflags & PV_RFLAGS_GUEST) |
+		    X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+
+	/* Host state the guest could see or change. */
+	h.cr3 = __read_cr3();
+	store_idt(&h.idt);
+	store_ldt(h.ldt);
+	rdmsrl(MSR_FS_BASE, h.fs_base);
+	rdmsrl(MSR_GS_BASE, h.gs_base);
+	rdmsrl(MSR_LSTAR, h.lstar);
+	rdmsrl(MSR_CSTAR, h.cstar);
+	rdmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
+	h.dr7 = hw_breakpoint_active() ? 1 : 0;
+	if (h.dr7)
+		set_debugreg(0, 7);
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		h.pkru = rdpkru();
+
+	/* SYSCALL from either mode comes to the switcher; SYSENTER faults. */
+	wrmsrl(MSR_LSTAR, sw_va(SW_SYSCALL_ENTRY));
+	wrmsrl(MSR_CSTAR, sw_va(SW_SYSCALL_ENTRY));
+	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+	wrmsrl(MSR_FS_BASE, vcpu->fs_base);
+	asm volatile("lldt %w0" : : "r" (0));
+
+	pv_switch_to_guest(sw_va(SW_TEXT), __pa(sw->trans), sw->cpu,
+			   h.gs_base);
+
+	/* Back with the host GS base; the rest, in the order NMIs need. */
+	load_fixmap_gdt(cpu);
+	force_reload_TR();
+	load_idt(&h.idt);
+	write_cr3(h.cr3);
+	asm volatile("lldt %w0" : : "r" (h.ldt));
+	rdmsrl(MSR_FS_BASE, vcpu->fs_base);
+	vcpu->gs_base = *(u64 *)(sw->cpu + SW_GUEST_GS);
+	wrmsrl(MSR_FS_BASE, h.fs_base);
+	wrmsrl(MSR_LSTAR, h.lstar);
+	wrmsrl(MSR_CSTAR, h.cstar);
+	wrmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		wrpkru(h.pkru);
+	if (h.dr7)
+		hw_breakpoint_restore();
+
+	vcpu->regs.r15 = f->r15;
+	vcpu->regs.r14 = f->r14;
+	vcpu->regs.r13 = f->r13;
+	vcpu->regs.r12 = f->r12;
+	vcpu->regs.r11 = f->r11;
+	vcpu->regs.r10 = f->r10;
+	vcpu->regs.r9 = f->r9;
+	vcpu->regs.r8 = f->r8;
+	vcpu->regs.rbp = f->rbp;
+	vcpu->regs.rdi = f->rdi;
+	vcpu->regs.rsi = f->rsi;
+	vcpu->regs.rdx = f->rdx;
+	vcpu->regs.rcx = f->rcx;
+	vcpu->regs.rbx = f->rbx;
+	vcpu->regs.rax = f->rax;
+	vcpu->regs.rip = f->rip;
+	vcpu->regs.rsp = f->rsp;
+	vcpu->regs.rflags = f->rflags & PV_RFLAGS_GUEST;
+	vcpu->error_code = f->error_code;
+	vector = f->vector;
+	*cr2 = *(u64 *)(sw->cpu + SW_CR2);
+
+	replay_host_event(sw, vector, &h.idt);
+	return vector;
+}

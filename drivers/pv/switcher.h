@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pvhost: the switcher's memory layout, shared by its assembly and C.
+ *
+ * The switcher lives in the host's guard hole (one top-level slot), mapped
+ * supervisor-only in every shadow root and in each CPU's transition page
+ * table.  Every CPU sees its own data pages at the same addresses, so the
+ * switcher code reaches them RIP-relative:
+ *
+ *   +0x0000  text     the switcher code (a copy of pv_switcher_blob)
+ *   +0x2000  cpu      GDT, TSS and the switcher's variables
+ *   +0x3000  idt      256 gates, all into the text pages
+ *   +0x4000  stack    RSP0: events from the guest land here; the top
+ *                     holds a struct sw_frame, the guest's registers
+ *   +0x5000  nmi      IST stack for NMI
+ *   +0x6000  df       IST stack for #DF
+ *   +0x7000  mc       IST stack for #MC
+ */
+#ifndef PVHOST_SWITCHER_H
+#define PVHOST_SWITCHER_H
+
+#define SW_TEXT			0x0000
+#define SW_TEXT_PAGES		2
+#define SW_CPU			0x2000
+#define SW_IDT			0x3000
+#define SW_STACK		0x4000
+#define SW_NMI_STACK		0x5000
+#define SW_DF_STACK		0x6000
+#define SW_MC_STACK		0x7000
+#define SW_PAGES		8
+#define SW_CPU_PAGES		(SW_PAGES - SW_TEXT_PAGES)
+
+/* In the cpu page. */
+#define SW_GDT			0x000	/* a copy of the host's 16 entries */
+#define SW_TSS			0x100	/* struct x86_hw_tss */
+#define SW_HOST_RSP		0x200	/* where the host's IRET frame is */
+#define SW_TRANS_CR3		0x208	/* this CPU's transition table */
+#define SW_GUEST_CR3		0x210	/* the shadow root to run */
+#define SW_SCRATCH		0x218	/* the guest RSP at SYSCALL */
+#define SW_NMI_PENDING		0x220	/* an NMI hit the switcher itself */
+#define SW_CR2			0x228	/* CR2 at the last exit */
+#define SW_CR4			0x230	/* host CR4 (PGE toggled on entry) */
+#define SW_GDT_DESC		0x240	/* lgdt operand: limit, base */
+#define SW_IDT_DESC		0x250	/* lidt operand */
+#define SW_GUEST_GS		0x260	/* the guest's GS base */
+
+/* Where SYSCALL from the guest enters (MSR_LSTAR, MSR_CSTAR). */
+#define SW_SYSCALL_ENTRY	0x100
+
+/* Where the stubs are in the text pages: one 16-byte stub per vector. */
+#define SW_STUBS		0x800
+#define SW_STUB_SIZE		16
+/* The vector an exit through SYSCALL reports. */
+#define SW_VECTOR_SYSCALL	256
+
+/* struct sw_frame, as the stubs lay it out below RSP0 (byte offsets). */
+#define SWF_R15			0
+#define SWF_RAX			(14 * 8)
+#define SWF_VECTOR		(15 * 8)
+#define SWF_ERROR		(16 * 8)
+#define SWF_RIP			(17 * 8)
+#define SWF_CS			(18 * 8)
+#define SWF_RFLAGS		(19 * 8)
+#define SWF_RSP			(20 * 8)
+#define SWF_SS			(21 * 8)
+#define SWF_SIZE		(22 * 8)
+#define SWF_IRET		SWF_RIP	/* the hardware frame starts here */
+
+#ifndef __ASSEMBLY__
+#include <linux/types.h>
+
+/* The guest's registers at an exit, and what the next entry loads. */
+struct sw_frame {
+	u64 r15, r14, r13, r12, r11, r10, r9, r8;
+	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	u64 vector, error_code;
+	u64 rip, cs, rflags, rsp, ss;	/* the hardware frame */
+};
+
+/* switcher_blob.S: the switcher's code, copied into its text pages. */
+extern const char pv_switcher_blob[];
+
+/* switcher_entry.S */
+void pv_switch_to_guest(unsigned long enter, unsigned long trans_cr3,
+			void *cpu_page, unsigned long host_gs_base);
+void pv_do_event_irqoff(unsigned long handler);
+#endif
+
+#endif /* PVHOST_SWITCHER_H */

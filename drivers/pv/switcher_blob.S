@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pvhost: the switcher, the code that runs between host and guest.
+ *
+ * This is a blob, not module text: switcher.c copies it into a page that
+ * is mapped executable only at the switcher's address (switcher.h), in the
+ * transition tables and the shadow roots.  It is written position
+ * independent: data is reached RIP-relative at fixed offsets from the
+ * code, so the same bytes run on 4- and 5-level hosts.
+ *
+ * Entry (from pv_switch_to_guest, transition CR3 loaded, IRQs off):
+ * load the switcher's IDT, GDT and TSS, flush global TLB entries, load
+ * the shadow root and IRET into the guest from the struct sw_frame at
+ * the top of the stack page.
+ *
+ * Exit (any event from the guest, or SYSCALL): the registers go into
+ * that struct sw_frame; then back to the transition CR3 and an IRET to
+ * the host frame pv_switch_to_guest left.  Host descriptor tables, GS
+ * base and CR3 are restored by the module, still with IRQs off.
+ */
+#include <linux/linkage.h>
+#include <asm/segment.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+
+#include "switcher.h"
+
+	.section .rodata.pv_switcher, "a"
+	.balign 4096
+SYM_DATA_START(pv_switcher_blob)
+sw_base = .
+cpu = sw_base + SW_CPU
+frame = sw_base + SW_STACK + 4096 - SWF_SIZE
+
+/* Host -> guest.  %rdi: nothing; everything is in the cpu page. */
+	.org sw_base + 0
+sw_enter:
+	endbr64
+	lidt	cpu + SW_IDT_DESC(%rip)
+	lgdt	cpu + SW_GDT_DESC(%rip)
+	/* LTR wants an available TSS: clear the busy bit LTR set last time. */
+	andb	$~0x02, cpu + SW_GDT + GDT_ENTRY_TSS * 8 + 5(%rip)
+	mov	$GDT_ENTRY_TSS * 8, %eax
+	ltr	%ax
+	/* Host global TLB entries must not survive into the guest. */
+	mov	cpu + SW_CR4(%rip), %rax
+	mov	%rax, %rdx
+	and	$~X86_CR4_PGE, %rdx
+	mov	%rdx, %cr4
+	mov	%rax, %cr4
+	mov	cpu + SW_GUEST_CR3(%rip), %rax
+	mov	%rax, %cr3
+	/* The guest's GS base: the host's was saved by the module. */
+	mov	$MSR_GS_BASE, %ecx
+	mov	cpu + SW_GUEST_GS(%rip), %eax
+	mov	cpu + SW_GUEST_GS + 4(%rip), %edx
+	wrmsr
+	/* Guest registers from the frame, then IRET into the guest. */
+	lea	frame(%rip), %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rbp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rbx
+	pop	%rax
+	add	$16, %rsp		/* vector, error code */
+	iretq
+
+/*
+ * SYSCALL from the guest: a hypercall, or (later) a guest user syscall.
+ * The CPU left the guest RIP in %rcx, RFLAGS in %r11 and the guest's RSP
+ * in place: build the frame an exception would have, on our stack.
+ */
+	.org sw_base + SW_SYSCALL_ENTRY
+sw_syscall:
+	endbr64
+	mov	%rsp, cpu + SW_SCRATCH(%rip)
+	lea	frame + SWF_SIZE(%rip), %rsp
+	push	$__USER_DS
+	push	cpu + SW_SCRATCH(%rip)
+	push	%r11
+	push	$__USER_CS
+	push	%rcx
+	push	$0
+	push	$SW_VECTOR_SYSCALL
+	jmp	sw_exit
+
+/* Every event from the guest ends here with vector and error code pushed. */
+sw_exit:
+	push	%rax
+	push	%rbx
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%rbp
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	/* The guest may have set AC; the host must not run with it. */
+	pushfq
+	andq	$~X86_EFLAGS_AC, (%rsp)
+	popfq
+	cld
+	mov	%cr2, %rax
+	mov	%rax, cpu + SW_CR2(%rip)
+	mov	$MSR_GS_BASE, %ecx
+	rdmsr
+	mov	%eax, cpu + SW_GUEST_GS(%rip)
+	mov	%edx, cpu + SW_GUEST_GS + 4(%rip)
+	/* Nothing of the guest's may steer what the host runs next. */
+	xor	%eax, %eax
+	xor	%ebx, %ebx
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%ebp, %ebp
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
+	mov	cpu + SW_TRANS_CR3(%rip), %rax
+	mov	%rax, %cr3
+	mov	cpu + SW_HOST_RSP(%rip), %rsp
+	xor	%eax, %eax
+	iretq
+
+
+/*
+ * An event from the switcher itself (ring 0).  An NMI is remembered and
+ * replayed by the host after the exit; anything else is a switcher bug
+ * the machine cannot survive.
+ */
+sw_ring0_event:
+	cmpq	$2, (%rsp)
+	jne	1f
+	movq	$1, cpu + SW_NMI_PENDING(%rip)
+	add	$16, %rsp
+	iretq
+1:	cli
+	hlt
+	jmp	1b
+
+/*
+ * NMI from the guest arrives on its IST stack: move the hardware frame to
+ * where sw_exit expects it.
+ */
+sw_nmi_from_guest:
+	mov	%rax, cpu + SW_SCRATCH(%rip)
+	lea	frame + SWF_SIZE(%rip), %rax
+	sub	$7 * 8, %rax
+	/* vector, error code, rip, cs, rflags, rsp, ss: 7 words */
+	.irp n, 0, 8, 16, 24, 32, 40, 48
+	push	%rbx
+	mov	\n + 8(%rsp), %rbx
+	mov	%rbx, \n(%rax)
+	pop	%rbx
+	.endr
+	mov	%rax, %rsp
+	mov	cpu + SW_SCRATCH(%rip), %rax
+	jmp	sw_exit
+
+/* Common to all stubs: from ring 0, or from the guest? */
+sw_stub_common:
+	testb	$3, 3 * 8(%rsp)		/* CS of the hardware frame */
+	jz	sw_ring0_event
+	cmpq	$2, (%rsp)
+	je	sw_nmi_from_guest
+	cmpq	$8, (%rsp)		/* #DF, #MC: their IST stacks too */
+	je	sw_nmi_from_guest
+	cmpq	$18, (%rsp)
+	je	sw_nmi_from_guest
+	jmp	sw_exit
+
+/* One stub per vector; the CPU pushes an error code for some. */
+	.org sw_base + SW_STUBS
+vector = 0
+	.rept 256
+	.balign SW_STUB_SIZE
+	endbr64
+	.if vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 || vector == 30
+	.else
+	push	$0
+	.endif
+	push	$vector
+	jmp	sw_stub_common
+vector = vector + 1
+	.endr
+
+	.org sw_base + SW_TEXT_PAGES * 4096
+SYM_DATA_END(pv_switcher_blob)
+
