@@ -75,6 +75,9 @@ void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len)
  * @write: the access writes
  * @gpa:   set to the guest-physical address
  * @wp:    set when the mapping allows writes
+ * @fault: if not NULL, on -EFAULT set to the page-fault error code the
+ *         guest sees (P when a present entry forbade the access, W for a
+ *         write; supervisor mode, so no U)
  *
  * Sets Accessed on every level and Dirty on the last for a write, as the
  * CPU does.  Supervisor-mode rules (the guest kernel runs this way).
@@ -83,7 +86,7 @@ void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len)
  * -ERANGE when they point outside guest memory.
  */
 int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
-		  bool *wp)
+		  bool *wp, u32 *fault)
 {
 	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep;
 	bool writable = true;
@@ -97,10 +100,13 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
 			return -ERANGE;
 		e = READ_ONCE(*ep);
 		if (!(e & GPTE_P))
-			return -EFAULT;
+			goto fault;
 		writable &= !!(e & GPTE_RW);
-		if (write && !writable)
+		if (write && !writable) {
+			if (fault)
+				*fault = X86_PF_PROT | X86_PF_WRITE;
 			return -EFAULT;
+		}
 		if (!(e & GPTE_A))
 			WRITE_ONCE(*ep, e | GPTE_A);
 		if (level > 0 && level < 3 && (e & GPTE_PS)) {
@@ -118,6 +124,49 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
 		WRITE_ONCE(*ep, READ_ONCE(*ep) | GPTE_D);
 	*gpa = (e & GPTE_ADDR) | (gva & ~PAGE_MASK);
 	*wp = writable && (write || (e & GPTE_D));
+	return 0;
+
+fault:
+	if (fault)
+		*fault = write ? X86_PF_WRITE : 0;
+	return -EFAULT;
+}
+
+/**
+ * pv_copy_guest() - copy to or from guest-virtual memory
+ * @vcpu:  the vCPU whose page tables translate @gva
+ * @gva:   guest-virtual address
+ * @buf:   host buffer
+ * @len:   bytes
+ * @write: copy @buf into the guest (else from the guest into @buf)
+ *
+ * The guest's tables must allow the access in supervisor mode; Accessed
+ * and Dirty are set as for a guest access.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
+		  bool write)
+{
+	while (len) {
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(gva));
+		u64 gpa;
+		bool wp;
+		void *p;
+
+		if (pv_guest_walk(vcpu, gva, write, &gpa, &wp, NULL))
+			return -EFAULT;
+		p = pv_guest_ptr(vcpu->vm, gpa, chunk);
+		if (!p)
+			return -EFAULT;
+		if (write)
+			memcpy(p, buf, chunk);
+		else
+			memcpy(buf, p, chunk);
+		buf += chunk;
+		gva += chunk;
+		len -= chunk;
+	}
 	return 0;
 }
 
@@ -173,25 +222,30 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
  * pv_mmu_fault() - fill the shadow entry for a guest page fault
  * @vcpu:  the vCPU
  * @gva:   the faulting address (CR2)
- * @error: the hardware error code
+ * @error: the hardware error code; on -EFAULT, the guest's
  *
  * Return: 0 when the access can be retried, -EFAULT when the guest's own
  * tables forbid it (the guest takes the fault), -ERANGE when they point
  * outside guest memory, -ENOMEM.
  */
-int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 error)
+int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error)
 {
-	bool write = error & X86_PF_WRITE, wp;
+	bool write = *error & X86_PF_WRITE, wp;
+	u32 fetch = *error & X86_PF_INSTR;
 	int levels = pgtable_l5_enabled() ? 5 : 4, level, ret;
 	struct page *page;
 	u64 *table, gpa, pte;
 
 	/* The host owns the guest's guard hole; nothing there is mapped. */
-	if ((gva >> 39 & 511) == 256 && (gva >> 47 & 1))
+	if ((gva >> 39 & 511) == 256 && (gva >> 47 & 1)) {
+		*error = (write ? X86_PF_WRITE : 0) | fetch;
 		return -EFAULT;
-	ret = pv_guest_walk(vcpu, gva, write, &gpa, &wp);
-	if (ret)
+	}
+	ret = pv_guest_walk(vcpu, gva, write, &gpa, &wp, error);
+	if (ret) {
+		*error |= fetch;
 		return ret;
+	}
 	page = gpa_to_page(vcpu->vm, gpa);
 	if (!page)
 		return -ERANGE;

@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <asm/fpu/api.h>
+#include <asm/msr-index.h>
 #include <asm/trapnr.h>
 #include <asm/traps.h>
 
@@ -36,29 +37,81 @@ static int internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
 	return 1;
 }
 
-/*
- * Copy @len bytes of guest-virtual memory at @gva into @buf, walking the
- * guest's tables page by page.  Returns 0 or -EFAULT.
- */
-static int read_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len)
+/* An event the guest cannot take stops the vCPU, saying why. */
+static int stop_undeliverable(struct pv_vcpu *vcpu, u64 vector, u64 address,
+			      int why)
 {
-	while (len) {
-		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(gva));
-		u64 gpa;
-		bool wp;
-		void *p;
+	return internal_error(vcpu, vector, address, why == -ENOENT ?
+			      "exception before the guest registered its event entry" :
+			      "the guest's stack cannot take the event frame");
+}
 
-		if (pv_guest_walk(vcpu, gva, false, &gpa, &wp))
-			return -EFAULT;
-		p = pv_guest_ptr(vcpu->vm, gpa, chunk);
-		if (!p)
-			return -EFAULT;
-		memcpy(buf, p, chunk);
-		buf += chunk;
-		gva += chunk;
-		len -= chunk;
+/* Deliver an exception with no error code, or stop if it cannot be. */
+static int deliver_or_stop(struct pv_vcpu *vcpu, unsigned int type,
+			   unsigned int vector)
+{
+	int ret = pv_deliver_event(vcpu, type, vector, 0, 0, 0);
+
+	return ret ? stop_undeliverable(vcpu, vector, 0, ret) : 0;
+}
+
+/* Only canonical addresses outside the host's guard hole. */
+static bool guest_va_ok(u64 va)
+{
+	return ((s64)va << 16 >> 16) == (s64)va &&
+	       (va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END);
+}
+
+/* PV_HC_WRMSR: the MSRs a ring-3 kernel still needs (abi.rst). */
+static u64 wrmsr_guest(struct pv_vcpu *vcpu, u64 msr, u64 value)
+{
+	switch (msr) {
+	case MSR_IA32_FRED_CONFIG:
+		value &= PAGE_MASK;
+		if (value && !guest_va_ok(value))
+			return -PV_EINVAL;
+		vcpu->event_entry = value;
+		return 0;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_IA32_FRED_RSP0:
+		if (!guest_va_ok(value))
+			return -PV_EINVAL;
+		if (msr == MSR_FS_BASE)
+			vcpu->fs_base = value;
+		else if (msr == MSR_GS_BASE)
+			vcpu->gs_base = value;
+		else if (msr == MSR_KERNEL_GS_BASE)
+			vcpu->kernel_gs_base = value;
+		else
+			vcpu->rsp0 = value;
+		return 0;
+	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_STKLVLS:
+		return 0;	/* stack level 0 only: accepted, ignored */
+	default:
+		return -PV_EINVAL;
 	}
-	return 0;
+}
+
+static u64 rdmsr_guest(struct pv_vcpu *vcpu, u64 msr)
+{
+	switch (msr) {
+	case MSR_IA32_FRED_CONFIG:
+		return vcpu->event_entry;
+	case MSR_FS_BASE:
+		return vcpu->fs_base;
+	case MSR_GS_BASE:
+		return vcpu->gs_base;
+	case MSR_KERNEL_GS_BASE:
+		return vcpu->kernel_gs_base;
+	case MSR_IA32_FRED_RSP0:
+		return vcpu->rsp0;
+	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_STKLVLS:
+		return 0;
+	default:
+		return -PV_EINVAL;
+	}
 }
 
 /* A hypercall: returns 1 when the launcher must see the exit. */
@@ -76,7 +129,7 @@ static int hypercall(struct pv_vcpu *vcpu)
 			return 0;
 		}
 		len = min_t(u64, len, PV_CONSOLE_MAX);
-		if (read_guest(vcpu, r->rdi, run->console.data, len)) {
+		if (pv_copy_guest(vcpu, r->rdi, run->console.data, len, false)) {
 			r->rax = -PV_EFAULT;
 			return 0;
 		}
@@ -95,6 +148,28 @@ static int hypercall(struct pv_vcpu *vcpu)
 		/* A shut-down vCPU stays down: it resumes at the same call. */
 		r->rip -= 2;
 		return 1;
+	case PV_HC_VCPU_REGISTER:
+		if (!PAGE_ALIGNED(r->rdi) ||
+		    !pv_guest_ptr(vcpu->vm, r->rdi, PAGE_SIZE)) {
+			r->rax = -PV_EINVAL;
+			return 0;
+		}
+		vcpu->shared_gpa = r->rdi;
+		r->rax = 0;
+		return 0;
+	case PV_HC_ERETS:
+		if (pv_erets(vcpu)) {
+			/* #GP at the hypercall, as a bad ERETS would raise. */
+			r->rip -= 2;
+			return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
+		}
+		return 0;
+	case PV_HC_WRMSR:
+		r->rax = wrmsr_guest(vcpu, r->rdi, r->rsi);
+		return 0;
+	case PV_HC_RDMSR:
+		r->rax = rdmsr_guest(vcpu, r->rdi);
+		return 0;
 	case PV_HC_GET_FEATURES:
 		r->rax = boot_cpu_has(X86_FEATURE_FSGSBASE) ? PV_FEATURE_FSGSBASE : 0;
 		return 0;
@@ -106,12 +181,16 @@ static int hypercall(struct pv_vcpu *vcpu)
 
 static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 {
+	u32 error = vcpu->error_code;
 	int ret;
 
 	if (vector == SW_VECTOR_SYSCALL)
 		return hypercall(vcpu);
+	/* Host interrupts and NMIs were handed to the host already. */
+	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR)
+		return 0;
 	if (vector == X86_TRAP_PF) {
-		ret = pv_mmu_fault(vcpu, cr2, vcpu->error_code);
+		ret = pv_mmu_fault(vcpu, cr2, &error);
 		if (!ret)
 			return 0;
 		if (ret == -ENOMEM)
@@ -120,14 +199,13 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		if (ret == -ERANGE)
 			return internal_error(vcpu, vector, cr2,
 					      "guest page tables point outside guest memory");
-		return internal_error(vcpu, vector, cr2,
-				      "guest page fault (event delivery is not implemented yet)");
+		vcpu->error_code = error;	/* the guest's view of the fault */
 	}
-	/* Host interrupts and NMIs were handed to the host already. */
-	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR)
-		return 0;
-	return internal_error(vcpu, vector, 0,
-			      "guest exception (event delivery is not implemented yet)");
+	ret = pv_reflect_exception(vcpu, vector, cr2);
+	if (ret)
+		return stop_undeliverable(vcpu, vector,
+					  vector == X86_TRAP_PF ? cr2 : 0, ret);
+	return 0;
 }
 
 /**

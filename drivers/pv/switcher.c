@@ -99,8 +99,10 @@ static void switcher_fill_idt(struct pv_switcher_cpu *sw)
 		ist = v == X86_TRAP_NMI ? IST_INDEX_NMI + 1 :
 		      v == X86_TRAP_DF ? IST_INDEX_DF + 1 :
 		      v == X86_TRAP_MC ? IST_INDEX_MCE + 1 : 0;
+		/* INT3 and INTO are allowed from ring 3, as on the host. */
 		pack_gate(&idt[v], GATE_INTERRUPT,
-			  sw_va(SW_STUBS + v * SW_STUB_SIZE), 0, ist, 0);
+			  sw_va(SW_STUBS + v * SW_STUB_SIZE),
+			  v == X86_TRAP_BP || v == X86_TRAP_OF ? 3 : 0, ist, 0);
 	}
 }
 
@@ -384,6 +386,10 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	vcpu->regs.rflags = f->rflags & PV_RFLAGS_GUEST;
 	vcpu->error_code = f->error_code;
 	vector = f->vector;
+	if (vector == X86_TRAP_DB) {
+		get_debugreg(vcpu->dr6, 6);
+		set_debugreg(DR6_RESERVED, 6);
+	}
 	*cr2 = *(u64 *)(sw->cpu + SW_CR2);
 
 	replay_host_event(sw, vector, &h.idt);

@@ -42,8 +42,12 @@ struct pv_vcpu {
 	struct pv_run *run;	/* the page the launcher mmaps */
 	struct pv_regs regs;
 	u64 cr3;		/* guest-physical PML4 */
-	u64 fs_base, gs_base;
+	u64 fs_base, gs_base, kernel_gs_base;
 	u64 error_code;		/* of the last exit's exception */
+	u64 dr6;		/* DR6 at the last #DB */
+	u64 shared_gpa;		/* the shared page (0: none registered) */
+	u64 event_entry;	/* FRED entry base (0: none registered) */
+	u64 rsp0;		/* FRED RSP0, for events from user mode */
 	struct fpu_guest fpu;
 	/* The shadow MMU: root and every shadow page (page->lru). */
 	pgd_t *root;
@@ -68,8 +72,15 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2);
 
 void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len);
 int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
-		  bool *wp);
-int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 error);
+		  bool *wp, u32 *fault);
+int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
+		  bool write);
+int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error);
+
+int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
+		     unsigned int vector, u64 error, u64 data, unsigned int len);
+int pv_erets(struct pv_vcpu *vcpu);
+int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
 int pv_mmu_reset(struct pv_vcpu *vcpu);
 void pv_mmu_free(struct pv_vcpu *vcpu);
 

@@ -87,8 +87,13 @@ void printk(const char *fmt, ...)
 			put(&o, *fmt);
 			continue;
 		}
-		while (*++fmt == 'l')
+		/* Flags and widths are accepted and ignored. */
+		while (*++fmt == '-' || (*fmt >= '0' && *fmt <= '9'))
+			;
+		while (*fmt == 'l') {
 			longs++;
+			fmt++;
+		}
 		switch (*fmt) {
 		case 'd':
 			sv = longs ? va_arg(ap, long long) : va_arg(ap, int);
@@ -143,4 +148,12 @@ void guest_start(const struct pv_boot_info *bi)
 {
 	boot_info = bi;
 	test_exit(test_main());
+}
+
+/* Guests that expect no event get this one: any event fails them. */
+void __attribute__((weak)) event_handler(struct pv_event_frame *f)
+{
+	printk("unexpected event: vector %u at rip %lx\n",
+	       (unsigned int)(f->ss >> 32 & 0xff), (unsigned long)f->rip);
+	test_exit(FAILURE);
 }

@@ -45,7 +45,10 @@ size_t strlen(const char *s);
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 
-/* printf to the console: %s %c %d %u %x %p and the l, ll modifiers. */
+/*
+ * printf to the console: %s %c %d %u %x %p with the l and ll modifiers;
+ * flags and field widths are ignored.
+ */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 enum verdict { SUCCESS, FAILURE, SKIP };
@@ -61,6 +64,20 @@ void __attribute__((noreturn)) test_exit(enum verdict v);
 		test_exit(FAILURE);					\
 	}								\
 } while (0)
+
+/* Events: event_entry (lib/entry.S) calls the guest's event_handler. */
+extern char event_entry[];
+void event_handler(struct pv_event_frame *f);
+
+static inline long wrmsr_pv(unsigned int msr, unsigned long value)
+{
+	return hypercall2(PV_HC_WRMSR, msr, value);
+}
+
+#define MSR_IA32_FRED_CONFIG	0x1d4
+
+/* The guest-physical address of a kernel-map address. */
+#define __pa_kernel(va)	((unsigned long)(va) - PV_KERNEL_MAP_BASE)
 
 /* Each test guest defines this; returning gives its verdict. */
 enum verdict test_main(void);

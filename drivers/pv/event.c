@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvhost: delivering events to the guest the way a FRED CPU would.
+ *
+ * An exception the guest takes in (virtual) supervisor mode is written as
+ * a FRED stack frame below its stack, 64-byte aligned past a 64-byte red
+ * zone, and the guest continues at its entry base + 256 with the virtual
+ * interrupt flag clear.  ERETS (a hypercall here) takes it back.  See
+ * Documentation/pv/abi.rst, "Events".
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <asm/trapnr.h>
+
+#include <pv/abi.h>
+
+#include "vm.h"
+
+#define FRED_SS_SWEVENT		BIT_ULL(17)
+#define FRED_SS_LM		BIT_ULL(57)
+
+/* Canonical for 4-level paging and outside the host's guard hole. */
+static bool guest_address_ok(u64 va)
+{
+	if (((s64)va << 16 >> 16) != (s64)va)
+		return false;
+	return va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END;
+}
+
+/* The virtual interrupt flag lives in the shared page (0 without one). */
+static u8 *irq_flag(struct pv_vcpu *vcpu)
+{
+	if (!vcpu->shared_gpa)
+		return NULL;
+	return pv_guest_ptr(vcpu->vm, vcpu->shared_gpa +
+			    offsetof(struct pv_vcpu_shared, irq_enabled), 1);
+}
+
+/**
+ * pv_deliver_event() - hand an event to the guest kernel
+ * @vcpu:   the vCPU, stopped in virtual supervisor mode
+ * @type:   PV_EVENT_* type
+ * @vector: the vector
+ * @error:  the error code (0 when the event has none)
+ * @data:   event data: CR2 for #PF, DR6 for #DB, else 0
+ * @len:    instruction length for software events, else 0
+ *
+ * Return: 0, -ENOENT when the guest has not registered an entry point,
+ * -EFAULT when its stack cannot take the frame (the vCPU must then stop).
+ */
+int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
+		     unsigned int vector, u64 error, u64 data, unsigned int len)
+{
+	struct pv_regs *r = &vcpu->regs;
+	struct pv_event_frame f;
+	u8 *irq = irq_flag(vcpu);
+	u64 sp;
+
+	if (!vcpu->event_entry)
+		return -ENOENT;
+	sp = ((r->rsp - PV_EVENT_REDZONE) & ~63ULL) - sizeof(f);
+	f = (struct pv_event_frame) {
+		.error_code = error,
+		.rip = r->rip,
+		.cs = PV_KERNEL_CS,
+		.rflags = (r->rflags & ~X86_EFLAGS_IF) | X86_EFLAGS_FIXED |
+			  (irq && READ_ONCE(*irq) ? X86_EFLAGS_IF : 0),
+		.rsp = r->rsp,
+		.ss = PV_KERNEL_DS | FRED_SS_LM | ((u64)vector << 32) |
+		      ((u64)type << 48) | ((u64)len << 60) |
+		      (len ? FRED_SS_SWEVENT : 0),
+		.event_data = data,
+	};
+	if (!guest_address_ok(sp) || pv_copy_guest(vcpu, sp, &f, sizeof(f), true))
+		return -EFAULT;
+	if (irq)
+		WRITE_ONCE(*irq, 0);
+	r->rsp = sp;
+	r->rip = vcpu->event_entry + PV_EVENT_ENTRY_KERNEL;
+	r->rflags &= ~X86_EFLAGS_TF;
+	return 0;
+}
+
+/**
+ * pv_erets() - the guest's ERETS: resume where an event frame says
+ * @vcpu: the vCPU; its %rsp points at saved %r11, %rcx, %rax and the frame
+ *
+ * Return: 0, or -EFAULT when the frame cannot be read or is not a
+ * supervisor frame the guest may return to (the caller delivers #GP).
+ */
+int pv_erets(struct pv_vcpu *vcpu)
+{
+	struct {
+		u64 r11, rcx, rax;
+		struct pv_event_frame f;
+	} s;
+	struct pv_regs *r = &vcpu->regs;
+	u8 *irq = irq_flag(vcpu);
+
+	if (pv_copy_guest(vcpu, r->rsp, &s, sizeof(s), false))
+		return -EFAULT;
+	if ((s.f.cs & 0xffff) != PV_KERNEL_CS || (s.f.ss & 0xffff) != PV_KERNEL_DS ||
+	    !guest_address_ok(s.f.rip) || !guest_address_ok(s.f.rsp))
+		return -EFAULT;
+	r->r11 = s.r11;
+	r->rcx = s.rcx;
+	r->rax = s.rax;
+	r->rip = s.f.rip;
+	r->rsp = s.f.rsp;
+	r->rflags = (s.f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
+	if (irq)
+		WRITE_ONCE(*irq, !!(s.f.rflags & X86_EFLAGS_IF));
+	return 0;
+}
+
+/**
+ * pv_reflect_exception() - deliver what the guest's ring-3 code raised
+ * @vcpu:   the vCPU
+ * @vector: the hardware exception vector
+ * @cr2:    CR2 at the exit
+ *
+ * Translates what ring 3 makes of an instruction into what a FRED CPU in
+ * supervisor mode reports: INT n reaches us as #GP on its gate and becomes
+ * a SWINT; INT3 becomes SWEXC, INT1 PRIV_SWEXC.
+ *
+ * Return: as pv_deliver_event().
+ */
+int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
+{
+	u64 error = vcpu->error_code;
+
+	switch (vector) {
+	case X86_TRAP_BP:		/* INT3: RIP is past it already */
+		return pv_deliver_event(vcpu, PV_EVENT_SWEXC, vector, 0, 0, 1);
+	case X86_TRAP_GP:
+		/*
+		 * "int $n" on one of our DPL-0 gates faults with the IDT bit
+		 * in the error code.  The vector is read from the instruction:
+		 * CPUs and emulators disagree on how the error code encodes it.
+		 */
+		if ((error & 3) == 2) {
+			u8 insn[2];
+
+			if (!pv_copy_guest(vcpu, vcpu->regs.rip, insn, 2, false) &&
+			    insn[0] == 0xcd) {
+				vcpu->regs.rip += 2;
+				return pv_deliver_event(vcpu, PV_EVENT_SWINT,
+							insn[1], 0, 0, 2);
+			}
+		}
+		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, error, 0, 0);
+	case X86_TRAP_PF:
+		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, error, cr2, 0);
+	case X86_TRAP_DB:
+		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, 0,
+					vcpu->dr6, 0);
+	default:
+		if (vector < 32)
+			return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector,
+						error, 0, 0);
+		return -EFAULT;
+	}
+}

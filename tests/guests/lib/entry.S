@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test-guest event entry, FRED-shaped (abi.rst, "Events"): the host
+ * writes a struct pv_event_frame and jumps to event_entry + 256 with
+ * %rsp at it.  We save the registers, call event_handler(frame) and go
+ * back with the ERETS hypercall.
+ */
+#include <pv/abi.h>
+
+	.text
+	.balign 4096
+	.globl event_entry
+event_entry:
+	/* +0: events from user mode; test guests have no user mode yet. */
+	ud2
+
+	.org event_entry + PV_EVENT_ENTRY_KERNEL
+	push	%rax
+	push	%rbx
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%rbp
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	lea	15 * 8(%rsp), %rdi
+	call	event_handler
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rbp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rbx
+	pop	%rax
+	/* ERETS: push what the hypercall clobbers, the host pops it. */
+	push	%rax
+	push	%rcx
+	push	%r11
+	mov	$PV_HC_ERETS, %eax
+	syscall
+	ud2
