@@ -206,6 +206,28 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
 	return 0;
 }
 
+/**
+ * pv_mmu_invalidate() - forget the shadow entry of one guest page
+ * @vcpu: the vCPU
+ * @gva:  an address in the page
+ *
+ * The hardware TLB needs nothing: every entry into the guest reloads CR3
+ * without PCIDs, which drops every non-global translation.
+ */
+void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
+{
+	int level = pgtable_l5_enabled() ? 4 : 3;
+	u64 *table = (u64 *)vcpu->root, e;
+
+	for (; level > 0; level--) {
+		e = table[(gva >> (PAGE_SHIFT + 9 * level)) & 511];
+		if (!(e & _PAGE_PRESENT))
+			return;
+		table = __va(e & PTE_PFN_MASK);
+	}
+	table[(gva >> PAGE_SHIFT) & 511] = 0;
+}
+
 /** pv_mmu_free() - free the vCPU's shadow tables */
 void pv_mmu_free(struct pv_vcpu *vcpu)
 {

@@ -114,6 +114,22 @@ static u64 rdmsr_guest(struct pv_vcpu *vcpu, u64 msr)
 	}
 }
 
+/* Invalidating a few pages is cheaper one by one than starting over. */
+#define PV_FLUSH_ONE_BY_ONE	64
+
+static u64 flush_tlb(struct pv_vcpu *vcpu, u64 gva, u64 nr, u64 flags)
+{
+	u64 i;
+
+	if (flags & ~PV_FLUSH_GLOBAL)
+		return -PV_EINVAL;
+	if (!nr || nr > PV_FLUSH_ONE_BY_ONE || (flags & PV_FLUSH_GLOBAL))
+		return pv_mmu_reset(vcpu);
+	for (i = 0; i < nr; i++)
+		pv_mmu_invalidate(vcpu, (gva & PAGE_MASK) + (i << PAGE_SHIFT));
+	return 0;
+}
+
 /* A hypercall: returns 1 when the launcher must see the exit. */
 static int hypercall(struct pv_vcpu *vcpu)
 {
@@ -163,6 +179,25 @@ static int hypercall(struct pv_vcpu *vcpu)
 			r->rip -= 2;
 			return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
 		}
+		return 0;
+	case PV_HC_LOAD_CR3:
+		if (!PAGE_ALIGNED(r->rdi) || r->rsi & ~PV_CR3_NOFLUSH ||
+		    !pv_guest_ptr(vcpu->vm, r->rdi, PAGE_SIZE)) {
+			r->rax = -PV_EINVAL;
+			return 0;
+		}
+		/* One shadow root for now: a new address space starts afresh. */
+		vcpu->cr3 = r->rdi;
+		if (pv_mmu_reset(vcpu))
+			return internal_error(vcpu, 0, 0,
+					      "out of memory for shadow page tables");
+		r->rax = 0;
+		return 0;
+	case PV_HC_FLUSH_TLB:
+		r->rax = flush_tlb(vcpu, r->rdi, r->rsi, r->rdx);
+		if (r->rax == -ENOMEM)
+			return internal_error(vcpu, 0, 0,
+					      "out of memory for shadow page tables");
 		return 0;
 	case PV_HC_WRMSR:
 		r->rax = wrmsr_guest(vcpu, r->rdi, r->rsi);

@@ -83,5 +83,6 @@ int pv_erets(struct pv_vcpu *vcpu);
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
 int pv_mmu_reset(struct pv_vcpu *vcpu);
 void pv_mmu_free(struct pv_vcpu *vcpu);
+void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva);
 
 #endif /* PVHOST_VM_H */

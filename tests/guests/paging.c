@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Two address spaces: LOAD_CR3 switches between them with the right
+ * isolation, FLUSH_TLB makes a changed mapping visible, a self-referencing
+ * page table reads back as data, and bad arguments are refused.
+ */
+#include "lib/pv_guest.h"
+
+#define PTE_P		0x001UL
+#define PTE_W		0x002UL
+#define MiB		(1UL << 20)
+
+static struct pv_vcpu_shared shared __attribute__((aligned(4096)));
+static unsigned int faults;
+static unsigned long fault_addr;
+
+void event_handler(struct pv_event_frame *f)
+{
+	faults++;
+	fault_addr = f->event_data;
+	f->rip += 3;		/* the load in read_probe() */
+}
+
+/* Read a quadword; a fault skips the 3-byte load and yields ~0. */
+static unsigned long read_probe(unsigned long va)
+{
+	unsigned long v = ~0UL;
+
+	asm volatile(".byte 0x48, 0x8b, 0x02"	/* mov (%rdx), %rax */
+		     : "+a" (v) : "d" (va) : "memory");
+	return v;
+}
+
+static unsigned long *phys(unsigned long pa)
+{
+	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
+}
+
+enum verdict test_main(void)
+{
+	unsigned long boot = boot_info->boot_pgd;
+	/* Frames from free RAM well above the kernel and boot data. */
+	unsigned long pml4 = 48 * MiB, pdpt = pml4 + 4096, pd = pdpt + 4096,
+		      pt = pd + 4096, frame_a = pt + 4096, frame_b = frame_a + 4096;
+	unsigned long va = 0x400000, recursive;
+	unsigned int i;
+
+	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
+	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)event_entry) == 0);
+
+	/* A second space: the kernel half shared, va -> frame A below. */
+	for (i = 0; i < 512; i++)
+		phys(pml4)[i] = phys(boot)[i];
+	for (i = 0; i < 512; i++)
+		phys(pdpt)[i] = phys(pd)[i] = phys(pt)[i] = 0;
+	phys(pml4)[0] = pdpt | PTE_P | PTE_W;
+	phys(pdpt)[0] = pd | PTE_P | PTE_W;
+	phys(pd)[va >> 21 & 511] = pt | PTE_P | PTE_W;
+	phys(pt)[va >> 12 & 511] = frame_a | PTE_P | PTE_W;
+	*phys(frame_a) = 0xaaaa;
+	*phys(frame_b) = 0xbbbb;
+	/* And the page-table page mapping itself, at PML4 slot 10. */
+	phys(pml4)[10] = pml4 | PTE_P | PTE_W;
+
+	check(read_probe(va) == ~0UL && faults == 1 && fault_addr == va);
+
+	check(hypercall2(PV_HC_LOAD_CR3, pml4, 0) == 0);
+	check(read_probe(va) == 0xaaaa);
+	recursive = (10UL << 39) | (10UL << 30) | (10UL << 21) | (10UL << 12);
+	/* (the walk through them set their Accessed bits, as an MMU does) */
+	check((read_probe(recursive + 10 * 8) & ~0x60UL) == (pml4 | PTE_P | PTE_W));
+	check((read_probe(recursive) & ~0x60UL) == (pdpt | PTE_P | PTE_W));
+
+	/* A changed mapping shows once flushed. */
+	phys(pt)[va >> 12 & 511] = frame_b | PTE_P | PTE_W;
+	check(hypercall6(PV_HC_FLUSH_TLB, va, 1, 0, 0, 0, 0) == 0);
+	check(read_probe(va) == 0xbbbb);
+	/* Removed, flushed for every space: it faults. */
+	phys(pt)[va >> 12 & 511] = 0;
+	check(hypercall6(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL, 0, 0, 0) == 0);
+	check(read_probe(va) == ~0UL && faults == 2);
+
+	/* Back to the boot space: va is not there. */
+	check(hypercall2(PV_HC_LOAD_CR3, boot, 0) == 0);
+	check(read_probe(va) == ~0UL && faults == 3);
+
+	/* Bad arguments. */
+	check(hypercall2(PV_HC_LOAD_CR3, boot + 8, 0) == -PV_EINVAL);
+	check(hypercall2(PV_HC_LOAD_CR3, 1UL << 40, 0) == -PV_EINVAL);
+	check(hypercall2(PV_HC_LOAD_CR3, boot, 2) == -PV_EINVAL);
+	check(hypercall6(PV_HC_FLUSH_TLB, 0, 1, 4, 0, 0, 0) == -PV_EINVAL);
+	printk("two address spaces, %u faults where expected\n", faults);
+	return SUCCESS;
+}
