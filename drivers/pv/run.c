@@ -135,6 +135,7 @@ static int hypercall(struct pv_vcpu *vcpu)
 {
 	struct pv_regs *r = &vcpu->regs;
 	struct pv_run *run = vcpu->run;
+	int ret;
 	u64 len;
 
 	switch (r->rax) {
@@ -171,6 +172,37 @@ static int hypercall(struct pv_vcpu *vcpu)
 			return 0;
 		}
 		vcpu->shared_gpa = r->rdi;
+		pv_time_register(vcpu);
+		r->rax = 0;
+		return 0;
+	case PV_HC_SET_TIMER:
+		pv_set_timer(vcpu, r->rdi);
+		r->rax = 0;
+		return 0;
+	case PV_HC_HALT:
+		ret = pv_halt(vcpu);
+		if (ret < 0) {
+			/* A signal: the launcher runs the call again later. */
+			r->rip -= 2;
+			return ret;
+		}
+		if (ret) {
+			r->rip -= 2;
+			run->exit_reason = PV_EXIT_HALT;
+			return 1;
+		}
+		r->rax = 0;
+		return 0;
+	case PV_HC_IRQ_WINDOW:
+		r->rax = 0;	/* the loop delivers before the next entry */
+		return 0;
+	case PV_HC_IRQ_BIND:
+		if (r->rdi >= PV_NR_LINES || r->rsi < 32 || r->rsi > 255) {
+			r->rax = -PV_EINVAL;
+			return 0;
+		}
+		vcpu->line_vector[r->rdi] = r->rsi;
+		set_bit(r->rdi, &vcpu->bound_lines);
 		r->rax = 0;
 		return 0;
 	case PV_HC_ERETS:
@@ -259,6 +291,7 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 	if (!vcpu->root)
 		return -EINVAL;
 	vcpu->run->exit_reason = PV_EXIT_NONE;
+	WRITE_ONCE(vcpu->task, current);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	for (;;) {
 		if (signal_pending(current)) {
@@ -266,6 +299,11 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		if (pv_deliver_lines(vcpu)) {
+			internal_error(vcpu, 0, 0,
+				       "the guest's stack cannot take the event frame");
+			break;
+		}
 
 		local_irq_disable();
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
@@ -273,9 +311,13 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 		vector = pv_switcher_run(vcpu, vcpu->root, &cr2);
 		local_irq_enable();
 
-		if (handle_exit(vcpu, vector, cr2))
+		ret = handle_exit(vcpu, vector, cr2);
+		if (ret) {
+			ret = min(ret, 0);	/* 1: an exit; <0: an error */
 			break;
+		}
 	}
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
+	WRITE_ONCE(vcpu->task, NULL);
 	return ret;
 }

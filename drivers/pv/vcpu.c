@@ -137,6 +137,7 @@ static const struct file_operations pv_vcpu_fops = {
 /* Called by pv_vm_put() when the VM goes: no fd refers to @vcpu any more. */
 void pv_vcpu_free(struct pv_vcpu *vcpu)
 {
+	pv_time_exit(vcpu);
 	pv_mmu_free(vcpu);
 	if (vcpu->fpu.fpstate)
 		fpu_free_guest_fpstate(&vcpu->fpu);
@@ -173,6 +174,7 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	vcpu->vm = vm;
 	mutex_init(&vcpu->lock);
 	INIT_LIST_HEAD(&vcpu->shadow_pages);
+	pv_time_init(vcpu);
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
 	if (!fpu_alloc_guest_fpstate(&vcpu->fpu)) {
 		pv_vcpu_free(vcpu);

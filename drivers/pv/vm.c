@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include "vm.h"
@@ -165,6 +166,26 @@ static int pv_set_memory_slot(struct pv_vm *vm, void __user *argp)
 	return ret;
 }
 
+/* PV_IRQ_LINE: the launcher raises a line; vCPU 0 takes interrupts. */
+static int pv_irq_line(struct pv_vm *vm, void __user *argp)
+{
+	struct pv_irq_line req;
+	struct pv_vcpu *vcpu;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.line == PV_LINE_TIMER || req.line >= PV_NR_LINES || req.pad)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	vcpu = vm->vcpus[0];
+	if (vcpu) {
+		WRITE_ONCE(vm->lines_injected, true);
+		pv_raise_line(vcpu, req.line);
+	}
+	mutex_unlock(&vm->lock);
+	return vcpu ? 0 : -ENXIO;
+}
+
 static long pv_vm_ioctl(struct file *filp, unsigned int ioctl,
 			unsigned long arg)
 {
@@ -175,6 +196,8 @@ static long pv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return pv_set_memory_slot(vm, (void __user *)arg);
 	case PV_CREATE_VCPU:
 		return pv_vcpu_create(vm, arg);
+	case PV_IRQ_LINE:
+		return pv_irq_line(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -211,6 +234,7 @@ int pv_vm_create(void)
 	mutex_init(&vm->lock);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
+	vm->start_ns = ktime_get_ns();
 
 	fd = anon_inode_getfd("pv-vm", &pv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)

@@ -7,10 +7,13 @@
 
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/hrtimer.h>
 #include <linux/refcount.h>
+#include <linux/wait.h>
 #include <asm/fpu/api.h>
 #include <asm/pgtable_types.h>
 
+#include <pv/abi.h>
 #include <pv/pvhost.h>
 
 /* Guest-physical memory backed by pinned launcher pages. */
@@ -31,6 +34,8 @@ struct pv_vm {
 	refcount_t refs;
 	struct mutex lock;	/* slots and vcpus[] */
 	struct mm_struct *mm;	/* the launcher's, for locked-memory accounting */
+	u64 start_ns;		/* CLOCK_MONOTONIC at creation: guest time 0 */
+	bool lines_injected;	/* the launcher raises lines (devices) */
 	struct pv_memslot slots[PV_MAX_MEMORY_SLOTS];
 	struct pv_vcpu *vcpus[PV_MAX_VCPUS];
 };
@@ -48,6 +53,13 @@ struct pv_vcpu {
 	u64 shared_gpa;		/* the shared page (0: none registered) */
 	u64 event_entry;	/* FRED entry base (0: none registered) */
 	u64 rsp0;		/* FRED RSP0, for events from user mode */
+	/* Interrupt lines: raised, bound to a vector, and those vectors. */
+	unsigned long pending_lines;
+	unsigned long bound_lines;
+	u8 line_vector[PV_NR_LINES];
+	struct hrtimer timer;		/* the one-shot timer */
+	wait_queue_head_t wq;		/* a halted vCPU sleeps here */
+	struct task_struct *task;	/* the thread in PV_RUN, or NULL */
 	struct fpu_guest fpu;
 	/* The shadow MMU: root and every shadow page (page->lru). */
 	pgd_t *root;
@@ -81,6 +93,14 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 		     unsigned int vector, u64 error, u64 data, unsigned int len);
 int pv_erets(struct pv_vcpu *vcpu);
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
+
+void pv_time_init(struct pv_vcpu *vcpu);
+void pv_time_exit(struct pv_vcpu *vcpu);
+void pv_time_register(struct pv_vcpu *vcpu);
+void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline);
+void pv_raise_line(struct pv_vcpu *vcpu, unsigned int line);
+int pv_halt(struct pv_vcpu *vcpu);
+int pv_deliver_lines(struct pv_vcpu *vcpu);
 int pv_mmu_reset(struct pv_vcpu *vcpu);
 void pv_mmu_free(struct pv_vcpu *vcpu);
 void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva);

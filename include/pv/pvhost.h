@@ -52,6 +52,14 @@ struct pv_memory_slot {
 /* (vCPU id) -> a new vCPU fd */
 #define PV_CREATE_VCPU		_IO(PVIO, 0x11)
 
+/* PV_IRQ_LINE: raise an interrupt line (1 .. PV_NR_LINES - 1) of the VM. */
+struct pv_irq_line {
+	__u32 line;
+	__u32 pad;		/* must be 0 */
+};
+
+#define PV_IRQ_LINE		_IOW(PVIO, 0x12, struct pv_irq_line)
+
 /* --- vCPU ioctls, on a vCPU fd */
 
 /* The general registers of a vCPU, as the guest sees them. */
@@ -112,5 +120,6 @@ struct pv_run {
 #define PV_EXIT_CONSOLE		1
 #define PV_EXIT_SHUTDOWN	2
 #define PV_EXIT_INTERNAL_ERROR	3
+#define PV_EXIT_HALT		4	/* halted, and nothing could wake it */
 
 #endif /* _PV_PVHOST_H */

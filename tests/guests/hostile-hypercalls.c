@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * 100000 hypercalls with random numbers and random arguments.  Calls that
- * would end or redirect this guest on purpose (shutdown, ERETU/ERETS,
- * LOAD_CR3, VCPU_REGISTER, the event entry MSR) are left out; everything
+ * would end, stop or redirect this guest on purpose (shutdown, halt,
+ * ERETU/ERETS, LOAD_CR3, VCPU_REGISTER, the event entry MSR) are left
+ * out; everything
  * else, defined or not, gets garbage.  The host must answer each one and
  * stay healthy; the guest must survive to give its verdict.
  */
@@ -49,7 +50,7 @@ enum verdict test_main(void)
 
 	for (i = 0; i < ITERATIONS; i++) {
 		nr = rnd() % 4 ? rnd() % (PV_HC_MAX + 4) : rnd();
-		if (nr == PV_HC_SHUTDOWN || nr == PV_HC_ERETU ||
+		if (nr == PV_HC_SHUTDOWN || nr == PV_HC_HALT || nr == PV_HC_ERETU ||
 		    nr == PV_HC_ERETS || nr == PV_HC_LOAD_CR3 ||
 		    nr == PV_HC_VCPU_REGISTER)
 			continue;

@@ -195,6 +195,8 @@ static int run_vcpu(int sys, int vcpu)
 				shutdown_names[run->shutdown.reason] : "stop",
 				run->shutdown.status);
 			return run->shutdown.reason == PV_SHUTDOWN_CRASH ? 2 : 0;
+		case PV_EXIT_HALT:
+			die("guest halted with nothing to wake it (no timer, no device)");
 		case PV_EXIT_INTERNAL_ERROR:
 			die("guest stopped: %s (vector %llu, error code %#llx, address %#llx, rip %#llx)",
 			    run->internal.reason,

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <pv/abi.h>
 #include <pv/pvhost.h>
 
 #define MIB		(1024UL * 1024)
@@ -97,6 +98,19 @@ static void test_memory_slots(int sys)
 	expect(set_slot(vm, 1, 8 * MIB, 8 * MIB, mem + 8 * MIB, 0) == 0,
 	       "the slot can be created again");
 	expect_err(ioctl(vm, _IO(PVIO, 0x7f), 0), ENOTTY);
+	{
+		struct pv_irq_line l = { .line = 5 };
+
+		expect_err(ioctl(vm, PV_IRQ_LINE, &l), ENXIO);	/* no vCPU yet */
+		l.line = PV_LINE_TIMER;
+		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
+		l.line = PV_NR_LINES;
+		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
+		l.line = 5;
+		l.pad = 1;
+		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
+		expect_err(ioctl(vm, PV_IRQ_LINE, (void *)16), EFAULT);
+	}
 	close(vm);
 	expect(vm_locked_kb() == before, "closing the VM unlocks its memory");
 	munmap(mem, 16 * MIB);
@@ -121,6 +135,11 @@ static void test_vcpus(int sys)
 	expect_err(ioctl(vm, PV_CREATE_VCPU, 0), EEXIST);
 	expect_err(ioctl(vm, PV_CREATE_VCPU, PV_MAX_VCPUS), EINVAL);
 	expect_err(ioctl(vm, PV_CREATE_VCPU, -1UL), EINVAL);
+	{
+		struct pv_irq_line l = { .line = 5 };
+
+		expect(ioctl(vm, PV_IRQ_LINE, &l) == 0, "PV_IRQ_LINE raises line 5");
+	}
 	/* Slots cannot go while vCPUs could be using them. */
 	expect_err(set_slot(vm, 0, 0, 0, NULL, 0), EBUSY);
 
