@@ -20,6 +20,9 @@
 #define FRED_SS_SWEVENT		BIT_ULL(17)
 #define FRED_SS_LM		BIT_ULL(57)
 
+/* Guest user mode lives in the lower half. */
+#define USER_VA_END		0x0000800000000000ULL
+
 /* Canonical for 4-level paging and outside the host's guard hole. */
 static bool guest_address_ok(u64 va)
 {
@@ -37,9 +40,20 @@ static u8 *irq_flag(struct pv_vcpu *vcpu)
 			    offsetof(struct pv_vcpu_shared, irq_enabled), 1);
 }
 
+/* The kernel stack for events from user mode: the shared page's rsp0. */
+static u64 user_rsp0(struct pv_vcpu *vcpu)
+{
+	u64 *rsp0 = NULL;
+
+	if (vcpu->shared_gpa)
+		rsp0 = pv_guest_ptr(vcpu->vm, vcpu->shared_gpa +
+				    offsetof(struct pv_vcpu_shared, rsp0), 8);
+	return rsp0 && READ_ONCE(*rsp0) ? READ_ONCE(*rsp0) : vcpu->rsp0;
+}
+
 /**
  * pv_deliver_event() - hand an event to the guest kernel
- * @vcpu:   the vCPU, stopped in virtual supervisor mode
+ * @vcpu:   the vCPU, stopped in either of the guest's modes
  * @type:   PV_EVENT_* type
  * @vector: the vector
  * @error:  the error code (0 when the event has none)
@@ -57,27 +71,39 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	u8 *irq = irq_flag(vcpu);
 	u64 sp;
 
+	bool user = vcpu->user_mode;
+
 	if (!vcpu->event_entry)
 		return -ENOENT;
-	sp = ((r->rsp - PV_EVENT_REDZONE) & ~63ULL) - sizeof(f);
+	/* From user mode the frame goes on the kernel stack, at RSP0. */
+	if (user)
+		sp = (user_rsp0(vcpu) & ~15ULL) - sizeof(f);
+	else
+		sp = ((r->rsp - PV_EVENT_REDZONE) & ~63ULL) - sizeof(f);
 	f = (struct pv_event_frame) {
 		.error_code = error,
 		.rip = r->rip,
-		.cs = PV_KERNEL_CS,
+		.cs = user ? PV_USER_CS : PV_KERNEL_CS,
 		.rflags = (r->rflags & ~X86_EFLAGS_IF) | X86_EFLAGS_FIXED |
 			  (irq && READ_ONCE(*irq) ? X86_EFLAGS_IF : 0),
 		.rsp = r->rsp,
-		.ss = PV_KERNEL_DS | FRED_SS_LM | ((u64)vector << 32) |
-		      ((u64)type << 48) | ((u64)len << 60) |
-		      (len ? FRED_SS_SWEVENT : 0),
+		.ss = (user ? PV_USER_DS : PV_KERNEL_DS) | FRED_SS_LM |
+		      ((u64)vector << 32) | ((u64)type << 48) |
+		      ((u64)len << 60) | (len ? FRED_SS_SWEVENT : 0),
 		.event_data = data,
 	};
-	if (!guest_address_ok(sp) || pv_copy_guest(vcpu, sp, &f, sizeof(f), true))
+	/* The frame is written as the kernel would: a supervisor access. */
+	vcpu->user_mode = false;
+	if (!guest_address_ok(sp) || pv_copy_guest(vcpu, sp, &f, sizeof(f), true)) {
+		vcpu->user_mode = user;
 		return -EFAULT;
+	}
 	if (irq)
 		WRITE_ONCE(*irq, 0);
+	if (user)
+		swap(vcpu->gs_base, vcpu->kernel_gs_base);
 	r->rsp = sp;
-	r->rip = vcpu->event_entry + PV_EVENT_ENTRY_KERNEL;
+	r->rip = vcpu->event_entry + (user ? 0 : PV_EVENT_ENTRY_KERNEL);
 	r->rflags &= ~X86_EFLAGS_TF;
 	return 0;
 }
@@ -111,6 +137,40 @@ int pv_erets(struct pv_vcpu *vcpu)
 	r->rflags = (s.f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
 	if (irq)
 		WRITE_ONCE(*irq, !!(s.f.rflags & X86_EFLAGS_IF));
+	return 0;
+}
+
+/**
+ * pv_eretu() - the guest's ERETU: return to user mode from an event frame
+ * @vcpu: the vCPU; its %rsp points at saved %r11, %rcx, %rax and the frame
+ *
+ * Return: 0, or -EFAULT when the frame cannot be read or is not a user
+ * frame in the lower half (the caller delivers #GP).
+ */
+int pv_eretu(struct pv_vcpu *vcpu)
+{
+	struct {
+		u64 r11, rcx, rax;
+		struct pv_event_frame f;
+	} s;
+	struct pv_regs *r = &vcpu->regs;
+	u8 *irq = irq_flag(vcpu);
+
+	if (pv_copy_guest(vcpu, r->rsp, &s, sizeof(s), false))
+		return -EFAULT;
+	if ((s.f.cs & 0xffff) != PV_USER_CS || (s.f.ss & 0xffff) != PV_USER_DS ||
+	    s.f.rip >= USER_VA_END || s.f.rsp > USER_VA_END)
+		return -EFAULT;
+	r->r11 = s.r11;
+	r->rcx = s.rcx;
+	r->rax = s.rax;
+	r->rip = s.f.rip;
+	r->rsp = s.f.rsp;
+	r->rflags = (s.f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
+	if (irq)
+		WRITE_ONCE(*irq, !!(s.f.rflags & X86_EFLAGS_IF));
+	swap(vcpu->gs_base, vcpu->kernel_gs_base);
+	vcpu->user_mode = true;
 	return 0;
 }
 

@@ -72,23 +72,24 @@ void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len)
  * pv_guest_walk() - translate a guest-virtual address as the guest's MMU would
  * @vcpu:  the vCPU, whose cr3 is used
  * @gva:   the address
- * @write: the access writes
+ * @access: X86_PF_WRITE for a write, X86_PF_USER for a user-mode access
  * @gpa:   set to the guest-physical address
  * @wp:    set when the mapping allows writes
  * @fault: if not NULL, on -EFAULT set to the page-fault error code the
  *         guest sees (P when a present entry forbade the access, W for a
- *         write; supervisor mode, so no U)
+ *         write, U for user mode)
  *
  * Sets Accessed on every level and Dirty on the last for a write, as the
- * CPU does.  Supervisor-mode rules (the guest kernel runs this way).
+ * CPU does.  A user-mode access needs the User bit at every level.
  *
  * Return: 0, -EFAULT when the guest tables do not allow the access, or
  * -ERANGE when they point outside guest memory.
  */
-int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
+int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 		  bool *wp, u32 *fault)
 {
 	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep;
+	bool write = access & X86_PF_WRITE, user = access & X86_PF_USER;
 	bool writable = true;
 	int level;
 
@@ -102,9 +103,9 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
 		if (!(e & GPTE_P))
 			goto fault;
 		writable &= !!(e & GPTE_RW);
-		if (write && !writable) {
+		if ((write && !writable) || (user && !(e & GPTE_US))) {
 			if (fault)
-				*fault = X86_PF_PROT | X86_PF_WRITE;
+				*fault = X86_PF_PROT | (access & (X86_PF_WRITE | X86_PF_USER));
 			return -EFAULT;
 		}
 		if (!(e & GPTE_A))
@@ -128,7 +129,7 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
 
 fault:
 	if (fault)
-		*fault = write ? X86_PF_WRITE : 0;
+		*fault = access & (X86_PF_WRITE | X86_PF_USER);
 	return -EFAULT;
 }
 
@@ -154,7 +155,8 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		bool wp;
 		void *p;
 
-		if (pv_guest_walk(vcpu, gva, write, &gpa, &wp, NULL))
+		if (pv_guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0, &gpa,
+				  &wp, NULL))
 			return -EFAULT;
 		p = pv_guest_ptr(vcpu->vm, gpa, chunk);
 		if (!p)
@@ -186,23 +188,30 @@ static u64 *shadow_table(struct pv_vcpu *vcpu, u64 *entry)
 	return page_address(page);
 }
 
-/** pv_mmu_reset() - drop every shadow page and start an empty root */
+/**
+ * pv_mmu_reset() - drop every shadow page and start two empty roots
+ * @vcpu: the vCPU
+ *
+ * The supervisor root will shadow every guest mapping; the user root only
+ * those the guest gives its user mode, so guest user code cannot reach
+ * guest kernel pages whatever the hardware would let ring 3 do.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int pv_mmu_reset(struct pv_vcpu *vcpu)
 {
-	struct page *page, *next;
+	struct page *page;
+	int i;
 
-	list_for_each_entry_safe(page, next, &vcpu->shadow_pages, lru) {
-		list_del(&page->lru);
-		__free_page(page);
+	pv_mmu_free(vcpu);
+	for (i = 0; i < 2; i++) {
+		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!page)
+			return -ENOMEM;
+		list_add(&page->lru, &vcpu->shadow_pages);
+		vcpu->nr_shadow_pages++;
+		vcpu->roots[i] = page_address(page);
 	}
-	vcpu->nr_shadow_pages = 0;
-	vcpu->root = NULL;
-	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!page)
-		return -ENOMEM;
-	list_add(&page->lru, &vcpu->shadow_pages);
-	vcpu->nr_shadow_pages = 1;
-	vcpu->root = page_address(page);
 	return 0;
 }
 
@@ -216,16 +225,20 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
  */
 void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 {
-	int level = pgtable_l5_enabled() ? 4 : 3;
-	u64 *table = (u64 *)vcpu->root, e;
+	int i, level;
+	u64 *table, e;
 
-	for (; level > 0; level--) {
-		e = table[(gva >> (PAGE_SHIFT + 9 * level)) & 511];
-		if (!(e & _PAGE_PRESENT))
-			return;
-		table = __va(e & PTE_PFN_MASK);
+	for (i = 0; i < 2; i++) {
+		table = (u64 *)vcpu->roots[i];
+		for (level = pgtable_l5_enabled() ? 4 : 3; level > 0; level--) {
+			e = table[(gva >> (PAGE_SHIFT + 9 * level)) & 511];
+			if (!(e & _PAGE_PRESENT))
+				break;
+			table = __va(e & PTE_PFN_MASK);
+		}
+		if (!level)
+			table[(gva >> PAGE_SHIFT) & 511] = 0;
 	}
-	table[(gva >> PAGE_SHIFT) & 511] = 0;
 }
 
 /** pv_mmu_free() - free the vCPU's shadow tables */
@@ -237,7 +250,9 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
 		list_del(&page->lru);
 		__free_page(page);
 	}
-	vcpu->root = NULL;
+	vcpu->nr_shadow_pages = 0;
+	vcpu->roots[0] = NULL;
+	vcpu->roots[1] = NULL;
 }
 
 /**
@@ -254,16 +269,17 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error)
 {
 	bool write = *error & X86_PF_WRITE, wp;
 	u32 fetch = *error & X86_PF_INSTR;
+	u32 access = (write ? X86_PF_WRITE : 0) | (vcpu->user_mode ? X86_PF_USER : 0);
 	int levels = pgtable_l5_enabled() ? 5 : 4, level, ret;
 	struct page *page;
 	u64 *table, gpa, pte;
 
 	/* The host owns the guest's guard hole; nothing there is mapped. */
 	if ((gva >> 39 & 511) == 256 && (gva >> 47 & 1)) {
-		*error = (write ? X86_PF_WRITE : 0) | fetch;
+		*error = access | fetch;
 		return -EFAULT;
 	}
-	ret = pv_guest_walk(vcpu, gva, write, &gpa, &wp, error);
+	ret = pv_guest_walk(vcpu, gva, access, &gpa, &wp, error);
 	if (ret) {
 		*error |= fetch;
 		return ret;
@@ -277,7 +293,7 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error)
 		if (ret)
 			return ret;
 	}
-	table = (u64 *)vcpu->root;
+	table = (u64 *)vcpu->roots[vcpu->user_mode];
 	for (level = levels - 1; level > 0; level--) {
 		table = shadow_table(vcpu,
 				     &table[(gva >> (PAGE_SHIFT + 9 * level)) & 511]);

@@ -205,8 +205,9 @@ static int hypercall(struct pv_vcpu *vcpu)
 		set_bit(r->rdi, &vcpu->bound_lines);
 		r->rax = 0;
 		return 0;
+	case PV_HC_ERETU:
 	case PV_HC_ERETS:
-		if (pv_erets(vcpu)) {
+		if (r->rax == PV_HC_ERETU ? pv_eretu(vcpu) : pv_erets(vcpu)) {
 			/* #GP at the hypercall, as a bad ERETS would raise. */
 			r->rip -= 2;
 			return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
@@ -251,8 +252,14 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	u32 error = vcpu->error_code;
 	int ret;
 
-	if (vector == SW_VECTOR_SYSCALL)
-		return hypercall(vcpu);
+	if (vector == SW_VECTOR_SYSCALL) {
+		if (!vcpu->user_mode)
+			return hypercall(vcpu);
+		/* A guest user syscall: for the guest kernel, as FRED does. */
+		ret = pv_deliver_event(vcpu, PV_EVENT_OTHER,
+				       PV_EVENT_OTHER_SYSCALL, 0, 0, 2);
+		return ret ? stop_undeliverable(vcpu, vector, 0, ret) : 0;
+	}
 	/* Host interrupts and NMIs were handed to the host already. */
 	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR)
 		return 0;
@@ -288,7 +295,7 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 	long ret = 0;
 	u64 vector;
 
-	if (!vcpu->root)
+	if (!vcpu->roots[0])
 		return -EINVAL;
 	vcpu->run->exit_reason = PV_EXIT_NONE;
 	WRITE_ONCE(vcpu->task, current);
@@ -308,7 +315,7 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 		local_irq_disable();
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();
-		vector = pv_switcher_run(vcpu, vcpu->root, &cr2);
+		vector = pv_switcher_run(vcpu, vcpu->roots[vcpu->user_mode], &cr2);
 		local_irq_enable();
 
 		ret = handle_exit(vcpu, vector, cr2);

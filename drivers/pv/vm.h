@@ -61,8 +61,9 @@ struct pv_vcpu {
 	wait_queue_head_t wq;		/* a halted vCPU sleeps here */
 	struct task_struct *task;	/* the thread in PV_RUN, or NULL */
 	struct fpu_guest fpu;
-	/* The shadow MMU: root and every shadow page (page->lru). */
-	pgd_t *root;
+	/* The shadow MMU: a root per mode and every shadow page (page->lru). */
+	pgd_t *roots[2];		/* [0] supervisor, [1] user */
+	bool user_mode;			/* the guest runs in its user mode */
 	struct list_head shadow_pages;
 	unsigned int nr_shadow_pages;
 };
@@ -83,7 +84,7 @@ void pv_switcher_exit(void);
 u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2);
 
 void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len);
-int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, bool write, u64 *gpa,
+int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 		  bool *wp, u32 *fault);
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
@@ -92,6 +93,7 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error);
 int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 		     unsigned int vector, u64 error, u64 data, unsigned int len);
 int pv_erets(struct pv_vcpu *vcpu);
+int pv_eretu(struct pv_vcpu *vcpu);
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
 
 void pv_time_init(struct pv_vcpu *vcpu);

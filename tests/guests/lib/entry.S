@@ -11,8 +11,60 @@
 	.balign 4096
 	.globl event_entry
 event_entry:
-	/* +0: events from user mode; test guests have no user mode yet. */
+	/*
+	 * +0: events from user mode.  user_event_handler(frame, regs) returns
+	 * 0 to go back to user mode, else to leave it: enter_user() returns.
+	 */
+	push	%rax
+	push	%rbx
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%rbp
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	lea	15 * 8(%rsp), %rdi
+	mov	%rsp, %rsi
+	call	user_event_handler
+	test	%eax, %eax
+	jnz	.Lleave_user
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rbp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rbx
+	pop	%rax
+	push	%rax
+	push	%rcx
+	push	%r11
+	mov	$PV_HC_ERETU, %eax
+	syscall
 	ud2
+.Lleave_user:
+	mov	saved_kernel_rsp(%rip), %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	ret
 
 	.org event_entry + PV_EVENT_ENTRY_KERNEL
 	push	%rax
@@ -54,3 +106,34 @@ event_entry:
 	mov	$PV_HC_ERETS, %eax
 	syscall
 	ud2
+
+/* void enter_user(unsigned long rip, unsigned long rsp): ERETU there. */
+	.globl enter_user
+enter_user:
+	push	%rbp
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rsp, saved_kernel_rsp(%rip)
+	sub	$64, %rsp
+	movq	$0, 0(%rsp)		/* error code */
+	mov	%rdi, 8(%rsp)		/* rip */
+	movq	$PV_USER_CS, 16(%rsp)
+	movq	$0x202, 24(%rsp)	/* rflags: IF */
+	mov	%rsi, 32(%rsp)		/* rsp */
+	movq	$PV_USER_DS, 40(%rsp)
+	movq	$0, 48(%rsp)
+	movq	$0, 56(%rsp)
+	push	%rax
+	push	%rcx
+	push	%r11
+	mov	$PV_HC_ERETU, %eax
+	syscall
+	ud2
+
+	.data
+	.balign 8
+saved_kernel_rsp:
+	.quad 0

@@ -157,3 +157,13 @@ void __attribute__((weak)) event_handler(struct pv_event_frame *f)
 	       (unsigned int)(f->ss >> 32 & 0xff), (unsigned long)f->rip);
 	test_exit(FAILURE);
 }
+
+/* Guests without a user mode get this one: any user event fails them. */
+int __attribute__((weak)) user_event_handler(struct pv_event_frame *f,
+					     unsigned long *regs)
+{
+	(void)regs;
+	printk("unexpected user-mode event: vector %u at rip %lx\n",
+	       (unsigned int)(f->ss >> 32 & 0xff), (unsigned long)f->rip);
+	test_exit(FAILURE);
+}

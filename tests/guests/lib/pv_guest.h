@@ -68,6 +68,14 @@ void __attribute__((noreturn)) test_exit(enum verdict v);
 /* Events: event_entry (lib/entry.S) calls the guest's event_handler. */
 extern char event_entry[];
 void event_handler(struct pv_event_frame *f);
+/*
+ * User mode: enter_user() returns to user mode at @rip with @rsp (events
+ * from there go to user_event_handler(), on the stack in the shared page's
+ * rsp0; @regs are the saved registers, regs[14] = %rax); enter_user()
+ * returns when user_event_handler() returns non-zero.
+ */
+void enter_user(unsigned long rip, unsigned long rsp);
+int user_event_handler(struct pv_event_frame *f, unsigned long *regs);
 
 static inline long wrmsr_pv(unsigned int msr, unsigned long value)
 {
