@@ -108,14 +108,14 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	return 0;
 }
 
-/**
- * pv_erets() - the guest's ERETS: resume where an event frame says
- * @vcpu: the vCPU; its %rsp points at saved %r11, %rcx, %rax and the frame
- *
- * Return: 0, or -EFAULT when the frame cannot be read or is not a
- * supervisor frame the guest may return to (the caller delivers #GP).
+/*
+ * ERETS and ERETU: the guest's %rsp points at the %r11, %rcx and %rax it
+ * saved, then the event frame.  Only a frame for the mode being returned
+ * to is taken: kernel selectors for ERETS, user selectors and lower-half
+ * addresses for ERETU.  Returns -EFAULT (the caller delivers #GP) when it
+ * cannot be read or is not such a frame.
  */
-int pv_erets(struct pv_vcpu *vcpu)
+static int eret(struct pv_vcpu *vcpu, bool to_user)
 {
 	struct {
 		u64 r11, rcx, rax;
@@ -123,11 +123,19 @@ int pv_erets(struct pv_vcpu *vcpu)
 	} s;
 	struct pv_regs *r = &vcpu->regs;
 	u8 *irq = irq_flag(vcpu);
+	bool ok;
 
 	if (pv_copy_guest(vcpu, r->rsp, &s, sizeof(s), false))
 		return -EFAULT;
-	if ((s.f.cs & 0xffff) != PV_KERNEL_CS || (s.f.ss & 0xffff) != PV_KERNEL_DS ||
-	    !guest_address_ok(s.f.rip) || !guest_address_ok(s.f.rsp))
+	if (to_user)
+		ok = (s.f.cs & 0xffff) == PV_USER_CS &&
+		     (s.f.ss & 0xffff) == PV_USER_DS &&
+		     s.f.rip < USER_VA_END && s.f.rsp <= USER_VA_END;
+	else
+		ok = (s.f.cs & 0xffff) == PV_KERNEL_CS &&
+		     (s.f.ss & 0xffff) == PV_KERNEL_DS &&
+		     guest_address_ok(s.f.rip) && guest_address_ok(s.f.rsp);
+	if (!ok)
 		return -EFAULT;
 	r->r11 = s.r11;
 	r->rcx = s.rcx;
@@ -137,41 +145,33 @@ int pv_erets(struct pv_vcpu *vcpu)
 	r->rflags = (s.f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
 	if (irq)
 		WRITE_ONCE(*irq, !!(s.f.rflags & X86_EFLAGS_IF));
+	if (to_user) {
+		swap(vcpu->gs_base, vcpu->kernel_gs_base);
+		vcpu->user_mode = true;
+	}
 	return 0;
 }
 
 /**
- * pv_eretu() - the guest's ERETU: return to user mode from an event frame
- * @vcpu: the vCPU; its %rsp points at saved %r11, %rcx, %rax and the frame
+ * pv_erets() - the guest's ERETS: resume in supervisor mode from a frame
+ * @vcpu: the vCPU
  *
- * Return: 0, or -EFAULT when the frame cannot be read or is not a user
- * frame in the lower half (the caller delivers #GP).
+ * Return: 0, or -EFAULT for a frame that cannot be taken.
+ */
+int pv_erets(struct pv_vcpu *vcpu)
+{
+	return eret(vcpu, false);
+}
+
+/**
+ * pv_eretu() - the guest's ERETU: enter user mode from a frame
+ * @vcpu: the vCPU
+ *
+ * Return: 0, or -EFAULT for a frame that cannot be taken.
  */
 int pv_eretu(struct pv_vcpu *vcpu)
 {
-	struct {
-		u64 r11, rcx, rax;
-		struct pv_event_frame f;
-	} s;
-	struct pv_regs *r = &vcpu->regs;
-	u8 *irq = irq_flag(vcpu);
-
-	if (pv_copy_guest(vcpu, r->rsp, &s, sizeof(s), false))
-		return -EFAULT;
-	if ((s.f.cs & 0xffff) != PV_USER_CS || (s.f.ss & 0xffff) != PV_USER_DS ||
-	    s.f.rip >= USER_VA_END || s.f.rsp > USER_VA_END)
-		return -EFAULT;
-	r->r11 = s.r11;
-	r->rcx = s.rcx;
-	r->rax = s.rax;
-	r->rip = s.f.rip;
-	r->rsp = s.f.rsp;
-	r->rflags = (s.f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
-	if (irq)
-		WRITE_ONCE(*irq, !!(s.f.rflags & X86_EFLAGS_IF));
-	swap(vcpu->gs_base, vcpu->kernel_gs_base);
-	vcpu->user_mode = true;
-	return 0;
+	return eret(vcpu, true);
 }
 
 /**

@@ -13,12 +13,12 @@
  * PV_KERNEL_MAP_SIZE bytes at PV_KERNEL_MAP_BASE, with 2 MiB pages.
  */
 #include <elf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <pv/abi.h>
 
+#include "error.h"
 #include "boot.h"
 
 #define PAGE_SIZE	4096ULL
@@ -36,16 +36,6 @@
 #define PTE_TABLE	(PTE_PRESENT | PTE_WRITE | PTE_ACCESSED)
 #define PTE_2M		(PTE_PRESENT | PTE_WRITE | PTE_ACCESSED | PTE_DIRTY | \
 			 PTE_LARGE | PTE_GLOBAL)
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static uint64_t align_up(uint64_t x, uint64_t a)
 {

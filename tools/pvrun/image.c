@@ -6,23 +6,13 @@
  * checked before it is used, and every offset against the file's length.
  */
 #include <elf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <pv/abi.h>
 
 #include "image.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "error.h"
 
 /* Does [off, off + size) lie inside a buffer of @len bytes? */
 static int in_bounds(uint64_t off, uint64_t size, size_t len)

@@ -7,6 +7,28 @@
  */
 #include <pv/abi.h>
 
+.macro SAVE_REGS
+	.irp r, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15
+	push	%\r
+	.endr
+.endm
+
+.macro RESTORE_REGS
+	.irp r, r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax
+	pop	%\r
+	.endr
+.endm
+
+/* ERET hypercall N: push what the hypercall clobbers; the host pops it. */
+.macro ERET nr
+	push	%rax
+	push	%rcx
+	push	%r11
+	mov	$\nr, %eax
+	syscall
+	ud2
+.endm
+
 	.text
 	.balign 4096
 	.globl event_entry
@@ -15,47 +37,14 @@ event_entry:
 	 * +0: events from user mode.  user_event_handler(frame, regs) returns
 	 * 0 to go back to user mode, else to leave it: enter_user() returns.
 	 */
-	push	%rax
-	push	%rbx
-	push	%rcx
-	push	%rdx
-	push	%rsi
-	push	%rdi
-	push	%rbp
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_REGS
 	lea	15 * 8(%rsp), %rdi
 	mov	%rsp, %rsi
 	call	user_event_handler
 	test	%eax, %eax
 	jnz	.Lleave_user
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rbp
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	pop	%rcx
-	pop	%rbx
-	pop	%rax
-	push	%rax
-	push	%rcx
-	push	%r11
-	mov	$PV_HC_ERETU, %eax
-	syscall
-	ud2
+	RESTORE_REGS
+	ERET	PV_HC_ERETU
 .Lleave_user:
 	mov	saved_kernel_rsp(%rip), %rsp
 	pop	%r15
@@ -67,45 +56,11 @@ event_entry:
 	ret
 
 	.org event_entry + PV_EVENT_ENTRY_KERNEL
-	push	%rax
-	push	%rbx
-	push	%rcx
-	push	%rdx
-	push	%rsi
-	push	%rdi
-	push	%rbp
-	push	%r8
-	push	%r9
-	push	%r10
-	push	%r11
-	push	%r12
-	push	%r13
-	push	%r14
-	push	%r15
+	SAVE_REGS
 	lea	15 * 8(%rsp), %rdi
 	call	event_handler
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%r11
-	pop	%r10
-	pop	%r9
-	pop	%r8
-	pop	%rbp
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	pop	%rcx
-	pop	%rbx
-	pop	%rax
-	/* ERETS: push what the hypercall clobbers, the host pops it. */
-	push	%rax
-	push	%rcx
-	push	%r11
-	mov	$PV_HC_ERETS, %eax
-	syscall
-	ud2
+	RESTORE_REGS
+	ERET	PV_HC_ERETS
 
 /* void enter_user(unsigned long rip, unsigned long rsp): ERETU there. */
 	.globl enter_user
@@ -126,12 +81,7 @@ enter_user:
 	movq	$PV_USER_DS, 40(%rsp)
 	movq	$0, 48(%rsp)
 	movq	$0, 56(%rsp)
-	push	%rax
-	push	%rcx
-	push	%r11
-	mov	$PV_HC_ERETU, %eax
-	syscall
-	ud2
+	ERET	PV_HC_ERETU
 
 	.data
 	.balign 8
