@@ -38,7 +38,7 @@ static int pv_set_regs(struct pv_vcpu *vcpu, void __user *argp)
 
 static int pv_get_sregs(struct pv_vcpu *vcpu, void __user *argp)
 {
-	struct pv_sregs sregs = { .cr3 = vcpu->cr3 };
+	struct pv_sregs sregs = { .cr3 = vcpu->cr3, .shared = vcpu->shared_gpa };
 
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
@@ -55,7 +55,14 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 			return -EINVAL;
 	if (!PAGE_ALIGNED(sregs.cr3) || !pv_guest_ptr(vcpu->vm, sregs.cr3, PAGE_SIZE))
 		return -EINVAL;
+	if (sregs.shared && (!PAGE_ALIGNED(sregs.shared) ||
+			     !pv_guest_ptr(vcpu->vm, sregs.shared, PAGE_SIZE)))
+		return -EINVAL;
 	vcpu->cr3 = sregs.cr3;
+	if (sregs.shared != vcpu->shared_gpa) {
+		vcpu->shared_gpa = sregs.shared;
+		pv_time_register(vcpu);
+	}
 	/* A new address space: the old shadows do not describe it. */
 	return pv_mmu_reset(vcpu);
 }

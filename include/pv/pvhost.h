@@ -72,10 +72,11 @@ struct pv_regs {
 #define PV_GET_REGS		_IOR(PVIO, 0x20, struct pv_regs)
 #define PV_SET_REGS		_IOW(PVIO, 0x21, struct pv_regs)
 
-/* The paging state of a vCPU. */
+/* The paging state of a vCPU, and its shared page. */
 struct pv_sregs {
 	__u64 cr3;		/* guest-physical address of the PML4 */
-	__u64 reserved[7];	/* must be 0 */
+	__u64 shared;		/* guest-physical shared page, 0: none */
+	__u64 reserved[6];	/* must be 0 */
 };
 
 #define PV_GET_SREGS		_IOR(PVIO, 0x22, struct pv_sregs)

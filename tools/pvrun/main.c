@@ -151,7 +151,8 @@ static int create_guest(int sys, const char *kernel, struct boot_params *bp,
 	regs.rsi = layout.boot_info;
 	if (ioctl(vcpu, PV_SET_REGS, &regs) < 0)
 		die("cannot set vCPU 0's registers: %s", strerror(errno));
-	sregs = (struct pv_sregs){ .cr3 = layout.pgd_gpa };
+	sregs = (struct pv_sregs){ .cr3 = layout.pgd_gpa,
+				   .shared = layout.shared_gpa };
 	if (ioctl(vcpu, PV_SET_SREGS, &sregs) < 0)
 		die("cannot set vCPU 0's page tables: %s", strerror(errno));
 	return vcpu;

@@ -175,6 +175,23 @@ static void test_vcpus(int sys)
 	back.rflags = 0x20000;	/* VM */
 	expect_err(ioctl(vcpu, PV_SET_REGS, &back), EINVAL);
 	expect_err(ioctl(vcpu, PV_GET_REGS, (void *)16), EFAULT);
+	{
+		struct pv_sregs sr = { .cr3 = 0x1000, .shared = 0x2000 }, got;
+
+		expect(ioctl(vcpu, PV_SET_SREGS, &sr) == 0, "PV_SET_SREGS");
+		expect(ioctl(vcpu, PV_GET_SREGS, &got) == 0 && got.cr3 == 0x1000 &&
+		       got.shared == 0x2000, "PV_GET_SREGS reads it back");
+		sr.shared = 0x2008;
+		expect_err(ioctl(vcpu, PV_SET_SREGS, &sr), EINVAL);
+		sr.shared = 4 * MIB;		/* just past guest memory */
+		expect_err(ioctl(vcpu, PV_SET_SREGS, &sr), EINVAL);
+		sr.shared = 0;
+		sr.cr3 = 4 * MIB;
+		expect_err(ioctl(vcpu, PV_SET_SREGS, &sr), EINVAL);
+		sr.cr3 = 0x1000;
+		sr.reserved[5] = 1;
+		expect_err(ioctl(vcpu, PV_SET_SREGS, &sr), EINVAL);
+	}
 	expect_err(ioctl(vcpu, _IO(PVIO, 0x7f), 0), ENOTTY);
 
 	/* Many vCPUs; the VM fd closes first, the vCPU fds keep it alive. */
