@@ -21,8 +21,10 @@
 #include <linux/slab.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/entry-common.h>
 #include <asm/idtentry.h>
 #include <asm/mce.h>
+#include <asm/nospec-branch.h>
 #include <asm/pgalloc.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -42,6 +44,8 @@ struct pv_switcher_cpu {
 };
 
 static struct page *switcher_text[SW_TEXT_PAGES];
+/* The VM this CPU ran last: another one first gets an IBPB. */
+static DEFINE_PER_CPU(u64, last_vm_id);
 static struct pv_switcher_cpu __percpu *switchers;
 static unsigned long pv_switcher_base;
 static unsigned int switcher_slot;
@@ -346,8 +350,28 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_FS_BASE, vcpu->fs_base);
 	asm volatile("lldt %w0" : : "r" (0));
 
+	/*
+	 * Speculation: what the host does on its own way to user mode.  IBRS
+	 * off for the guest where the kernel runs with it (restored on the way
+	 * back, before the first RET); an IBPB when this CPU ran another VM
+	 * last; CPU buffers cleared as late as C allows.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_KERNEL_IBRS))
+		native_wrmsrl(MSR_IA32_SPEC_CTRL,
+			      spec_ctrl_current() & ~SPEC_CTRL_IBRS);
+	if (this_cpu_read(last_vm_id) != vcpu->vm->id) {
+		this_cpu_write(last_vm_id, vcpu->vm->id);
+		indirect_branch_prediction_barrier();
+	}
+	if (cpu_feature_enabled(X86_FEATURE_CLEAR_CPU_BUF))
+		x86_clear_cpu_buffers();
+
 	pv_switch_to_guest(sw_va(SW_TEXT), __pa(sw->trans), sw->cpu,
 			   h.gs_base);
+
+	/* As after any user code: the task returning to user mode IBPBs. */
+	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+		this_cpu_write(x86_ibpb_exit_to_user, true);
 
 	/* Back with the host GS base; the rest, in the order NMIs need. */
 	load_fixmap_gdt(cpu);

@@ -10,7 +10,9 @@
  * host GS base, because C code needs it.  IRQs are off throughout.
  */
 #include <linux/linkage.h>
+#include <asm/alternative.h>
 #include <asm/msr-index.h>
+#include <asm/percpu.h>
 #include <asm/nospec-branch.h>
 #include <asm/orc_types.h>
 #include <asm/segment.h>
@@ -58,8 +60,22 @@ SYM_CODE_START(pv_switch_to_guest)
 	shr	$32, %rdx
 	mov	$MSR_GS_BASE, %ecx
 	wrmsr
-	/* The guest ran code of its choosing: scrub what it may have left. */
+	/*
+	 * The guest ran code of its choosing: before the first RET, the
+	 * host's IBRS where its kernel runs with it, return-predictor
+	 * untraining, a stuffed return stack buffer and a cleared branch
+	 * history, as on the host's own entry from user mode.
+	 */
+	ALTERNATIVE "jmp .Librs_done", "", X86_FEATURE_KERNEL_IBRS
+	mov	$MSR_IA32_SPEC_CTRL, %ecx
+	movq	PER_CPU_VAR(x86_spec_ctrl_current), %rdx
+	mov	%edx, %eax
+	shr	$32, %rdx
+	wrmsr
+.Librs_done:
+	UNTRAIN_RET
 	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_CTXSW
+	CLEAR_BRANCH_HISTORY
 	pop	%r15
 	pop	%r14
 	pop	%r13

@@ -217,6 +217,8 @@ static const struct file_operations pv_vm_fops = {
 	.llseek		= noop_llseek,
 };
 
+static atomic64_t vm_ids = ATOMIC64_INIT(0);
+
 /**
  * pv_vm_create() - create a VM owned by the calling process
  *
@@ -235,6 +237,7 @@ int pv_vm_create(void)
 	mmgrab(current->mm);
 	vm->mm = current->mm;
 	vm->start_ns = ktime_get_ns();
+	vm->id = atomic64_inc_return(&vm_ids);
 
 	fd = anon_inode_getfd("pv-vm", &pv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0)

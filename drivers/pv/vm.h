@@ -35,6 +35,7 @@ struct pv_vm {
 	struct mutex lock;	/* slots and vcpus[] */
 	struct mm_struct *mm;	/* the launcher's, for locked-memory accounting */
 	u64 start_ns;		/* CLOCK_MONOTONIC at creation: guest time 0 */
+	u64 id;			/* unique for the module's life, never 0 */
 	bool lines_injected;	/* the launcher raises lines (devices) */
 	struct pv_memslot slots[PV_MAX_MEMORY_SLOTS];
 	struct pv_vcpu *vcpus[PV_MAX_VCPUS];
