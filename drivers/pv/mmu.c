@@ -40,11 +40,17 @@ static struct page *gpa_to_page(struct pv_vm *vm, u64 gpa)
 {
 	unsigned int i;
 
+	/*
+	 * Without vm->lock: a slot another thread creates meanwhile is seen
+	 * whole or not at all (npages is published last), and slots are not
+	 * deleted while the VM has vCPUs.
+	 */
 	for (i = 0; i < PV_MAX_MEMORY_SLOTS; i++) {
 		struct pv_memslot *s = &vm->slots[i];
+		/* Pairs with the release in memslot_create(). */
+		u64 npages = smp_load_acquire(&s->npages);
 
-		if (s->npages && gpa >= s->gpa &&
-		    gpa - s->gpa < (s->npages << PAGE_SHIFT))
+		if (npages && gpa >= s->gpa && gpa - s->gpa < (npages << PAGE_SHIFT))
 			return s->pages[(gpa - s->gpa) >> PAGE_SHIFT];
 	}
 	return NULL;

@@ -113,7 +113,8 @@ static int memslot_create(struct pv_vm *vm, struct pv_memslot *slot,
 	slot->gpa = req->guest_phys_addr;
 	slot->uaddr = req->userspace_addr;
 	slot->pages = pages;
-	slot->npages = npages;
+	/* Published last: a running vCPU looks slots up without the lock. */
+	smp_store_release(&slot->npages, npages);
 	return 0;
 
 unpin:
