@@ -96,7 +96,7 @@ struct pv_mem_range {
 struct pv_boot_info {
 	__u32 magic;		/* PV_BOOT_MAGIC */
 	__u32 abi_version;	/* PV_ABI_VERSION */
-	__u64 features;		/* PV_FEATURE_* the host offers */
+	__u64 features;		/* PV_FEATURE_*, or 0: ask PV_HC_GET_FEATURES */
 	__u32 nr_vcpus;		/* vCPUs the VM has; vCPU 0 boots */
 	__u32 nr_mem;		/* valid entries in mem[] */
 	struct pv_mem_range mem[PV_BOOT_MAX_MEM]; /* sorted, disjoint */
@@ -105,7 +105,7 @@ struct pv_boot_info {
 	__u64 vcpu0_shared;	/* guest-physical address of vCPU 0's page */
 	__u64 initrd_start;	/* guest-physical; 0 when there is none */
 	__u64 initrd_size;	/* bytes */
-	__u64 tsc_khz;		/* host TSC frequency, kHz */
+	__u64 tsc_khz;		/* host TSC frequency, kHz; 0 when unknown */
 	char cmdline[PV_BOOT_CMDLINE_SIZE]; /* NUL-terminated */
 };
 #endif /* __ASSEMBLY__ */
@@ -166,7 +166,7 @@ struct pv_vcpu_shared {
  * The virtual interrupt flag is cleared on delivery; the frame's RFLAGS.IF
  * holds its previous value.  %rsp points at the frame; no other register
  * changes.  Every event uses stack level 0.  If the frame cannot be
- * written the vCPU stops with a crash.
+ * written the vCPU stops (PV_EXIT_INTERNAL_ERROR).
  */
 #define PV_EVENT_ENTRY_KERNEL	256	/* offset of the supervisor entry */
 #define PV_EVENT_REDZONE	64	/* bytes skipped below %rsp */
