@@ -5,11 +5,11 @@
  * The switcher (switcher.h, switcher_blob.S) is mapped at the host's guard
  * hole: 0xffff800000000000 on a 4-level host, 0xff00000000000000 on a
  * 5-level one, the top-level slot the x86-64 layout leaves to hypervisors.
- * Each CPU has its own page-table chain for that slot, mapping the shared
+ * Each CPU has its own page-table chains for that slot, mapping the shared
  * text and its own data pages, so the switcher finds "its" data at fixed
- * addresses.  The chain is hooked into the CPU's transition page table (a
- * copy of the host kernel's top level) and, for the run, into the guest's
- * shadow root.
+ * addresses.  One chain, with the host page, is hooked into the CPU's
+ * transition page table (a copy of the host kernel's top level); the
+ * other, without it, into the guest's shadow root for the run.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,10 +37,14 @@
 struct pv_switcher_cpu {
 	struct page *data[SW_CPU_PAGES];
 	void *cpu;		/* host address of the cpu page */
+	void *host;		/* host address of the host page */
 	struct sw_frame *frame;	/* host address of the frame */
-	unsigned long chain;	/* top-level entry that maps the switcher */
+	/* Top-level entries mapping the switcher: without the host page... */
+	unsigned long guest_chain;
+	/* ... for the shadow roots, with it for the transition table. */
+	unsigned long trans_chain;
 	pgd_t *trans;		/* the transition top level (8 KiB aligned) */
-	struct page *tables[4];	/* the chain's page tables */
+	struct page *tables[2][4];	/* both chains' page tables */
 };
 
 static struct page *switcher_text[SW_TEXT_PAGES];
@@ -63,34 +67,38 @@ static pteval_t sw_pte(struct page *page, bool text)
 }
 
 /*
- * Build the chain of tables under the top-level slot: PUD (and P4D on a
- * 5-level host), PMD, PTE.  The switcher's pages sit in PTE[0..SW_PAGES).
+ * Build a chain of tables under the top-level slot: PUD (and P4D on a
+ * 5-level host), PMD, PTE.  The switcher's first @nr_pages pages sit in
+ * PTE[0..@nr_pages); the chain's tables go to @tables.
+ *
+ * Return: the top-level entry, or 0 when out of memory.
  */
-static int switcher_build_chain(struct pv_switcher_cpu *sw)
+static unsigned long switcher_build_chain(struct pv_switcher_cpu *sw,
+					  struct page **tables,
+					  unsigned int nr_pages)
 {
 	int levels = pgtable_l5_enabled() ? 4 : 3, i;
 	unsigned long *t[4];
 	unsigned long va = pv_switcher_base;
 
 	for (i = 0; i < levels; i++) {
-		sw->tables[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		if (!sw->tables[i])
-			return -ENOMEM;
-		t[i] = page_address(sw->tables[i]);
+		tables[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!tables[i])
+			return 0;
+		t[i] = page_address(tables[i]);
 	}
 	/* Link each table to the next, at the index @va selects. */
 	for (i = 0; i < levels - 1; i++) {
 		int shift = PAGE_SHIFT + 9 * (levels - 1 - i);
 
 		t[i][(va >> shift) & 511] =
-			page_to_phys(sw->tables[i + 1]) | _KERNPG_TABLE;
+			page_to_phys(tables[i + 1]) | _KERNPG_TABLE;
 	}
 	for (i = 0; i < SW_TEXT_PAGES; i++)
 		t[levels - 1][i] = sw_pte(switcher_text[i], true);
-	for (i = 0; i < SW_CPU_PAGES; i++)
+	for (i = 0; i < nr_pages - SW_TEXT_PAGES; i++)
 		t[levels - 1][SW_TEXT_PAGES + i] = sw_pte(sw->data[i], false);
-	sw->chain = page_to_phys(sw->tables[0]) | _KERNPG_TABLE;
-	return 0;
+	return page_to_phys(tables[0]) | _KERNPG_TABLE;
 }
 
 static void switcher_fill_idt(struct pv_switcher_cpu *sw)
@@ -130,9 +138,12 @@ static void switcher_free_cpu(struct pv_switcher_cpu *sw)
 	for (i = 0; i < SW_CPU_PAGES; i++)
 		if (sw->data[i])
 			__free_page(sw->data[i]);
-	for (i = 0; i < ARRAY_SIZE(sw->tables); i++)
-		if (sw->tables[i])
-			__free_page(sw->tables[i]);
+	for (i = 0; i < ARRAY_SIZE(sw->tables[0]); i++) {
+		if (sw->tables[0][i])
+			__free_page(sw->tables[0][i]);
+		if (sw->tables[1][i])
+			__free_page(sw->tables[1][i]);
+	}
 	if (sw->trans)
 		free_pages((unsigned long)sw->trans, 1);
 	memset(sw, 0, sizeof(*sw));
@@ -155,11 +166,14 @@ static int switcher_init_cpu(struct pv_switcher_cpu *sw)
 	if (!sw->trans)
 		return -ENOMEM;
 	sw->cpu = page_address(sw->data[0]);
+	sw->host = page_address(sw->data[(SW_HOST - SW_CPU) / PAGE_SIZE]);
 	sw->frame = page_address(sw->data[(SW_STACK - SW_CPU) / PAGE_SIZE]) +
 		    PAGE_SIZE - sizeof(struct sw_frame);
 	switcher_fill_idt(sw);
 	switcher_fill_tss(sw);
-	return switcher_build_chain(sw);
+	sw->guest_chain = switcher_build_chain(sw, sw->tables[0], SW_GUEST_PAGES);
+	sw->trans_chain = switcher_build_chain(sw, sw->tables[1], SW_PAGES);
+	return sw->guest_chain && sw->trans_chain ? 0 : -ENOMEM;
 }
 
 /**
@@ -287,8 +301,8 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	memcpy(sw->trans + KERNEL_PGD_BOUNDARY,
 	       current->mm->pgd + KERNEL_PGD_BOUNDARY,
 	       KERNEL_PGD_PTRS * sizeof(pgd_t));
-	sw->trans[switcher_slot] = __pgd(sw->chain);
-	root[switcher_slot] = __pgd(sw->chain);
+	sw->trans[switcher_slot] = __pgd(sw->trans_chain);
+	root[switcher_slot] = __pgd(sw->guest_chain);
 
 	/* Our GDT is the host's, with our TSS. */
 	memcpy(sw->cpu + SW_GDT, get_cpu_gdt_rw(cpu), GDT_SIZE);
@@ -299,7 +313,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	gdt_desc->address = sw_va(SW_CPU + SW_GDT);
 	idt_desc->size = PAGE_SIZE - 1;
 	idt_desc->address = sw_va(SW_IDT);
-	*(u64 *)(sw->cpu + SW_CR4) = cr4_read_shadow();
+	*(u64 *)(sw->host + SW_HOST_CR4) = cr4_read_shadow();
 	*(u64 *)(sw->cpu + SW_GUEST_CR3) = __pa(root);
 	*(u64 *)(sw->cpu + SW_TRANS_CR3) = __pa(sw->trans);
 	*(u64 *)(sw->cpu + SW_GUEST_GS) = vcpu->gs_base;
@@ -366,7 +380,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	if (cpu_feature_enabled(X86_FEATURE_CLEAR_CPU_BUF))
 		x86_clear_cpu_buffers();
 
-	pv_switch_to_guest(sw_va(SW_TEXT), __pa(sw->trans), sw->cpu,
+	pv_switch_to_guest(sw_va(SW_TEXT), __pa(sw->trans), sw->host,
 			   h.gs_base);
 
 	/* As after any user code: the task returning to user mode IBPBs. */

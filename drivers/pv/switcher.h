@@ -15,6 +15,16 @@
  *   +0x5000  nmi      IST stack for NMI
  *   +0x6000  df       IST stack for #DF
  *   +0x7000  mc       IST stack for #MC
+ *   +0x8000  host     what only the host may know: mapped in the
+ *                     transition table, never in a shadow root
+ *
+ * Everything up to +0x8000 is readable from the guest's address space by
+ * a Meltdown-class attack, so nothing there points into the host: the
+ * host's stack pointer and CR4 live in the host page, which the switcher
+ * reads only after it has switched to the transition table.  The one host
+ * value left in the cpu page is the transition table's physical address,
+ * needed to switch; it is a page of the module's, not a pointer the guest
+ * could use (Documentation/pv/security.rst).
  */
 #ifndef PVHOST_SWITCHER_H
 #define PVHOST_SWITCHER_H
@@ -27,22 +37,26 @@
 #define SW_NMI_STACK		0x5000
 #define SW_DF_STACK		0x6000
 #define SW_MC_STACK		0x7000
-#define SW_PAGES		8
+#define SW_HOST			0x8000
+#define SW_GUEST_PAGES		8	/* mapped in the shadow roots */
+#define SW_PAGES		9	/* mapped in the transition table */
 #define SW_CPU_PAGES		(SW_PAGES - SW_TEXT_PAGES)
 
 /* In the cpu page. */
 #define SW_GDT			0x000	/* a copy of the host's 16 entries */
 #define SW_TSS			0x100	/* struct x86_hw_tss */
-#define SW_HOST_RSP		0x200	/* where the host's IRET frame is */
 #define SW_TRANS_CR3		0x208	/* this CPU's transition table */
 #define SW_GUEST_CR3		0x210	/* the shadow root to run */
 #define SW_SCRATCH		0x218	/* the guest RSP at SYSCALL */
 #define SW_NMI_PENDING		0x220	/* an NMI hit the switcher itself */
 #define SW_CR2			0x228	/* CR2 at the last exit */
-#define SW_CR4			0x230	/* host CR4 (PGE toggled on entry) */
 #define SW_GDT_DESC		0x240	/* lgdt operand: limit, base */
 #define SW_IDT_DESC		0x250	/* lidt operand */
 #define SW_GUEST_GS		0x260	/* the guest's GS base */
+
+/* In the host page. */
+#define SW_HOST_RSP		0x000	/* where the host's IRET frame is */
+#define SW_HOST_CR4		0x008	/* host CR4 (PGE toggled on entry) */
 
 /* Where SYSCALL from the guest enters (MSR_LSTAR, MSR_CSTAR). */
 #define SW_SYSCALL_ENTRY	0x100
@@ -82,7 +96,7 @@ extern const char pv_switcher_blob[];
 
 /* switcher_entry.S */
 void pv_switch_to_guest(unsigned long enter, unsigned long trans_cr3,
-			void *cpu_page, unsigned long host_gs_base);
+			void *host_page, unsigned long host_gs_base);
 void pv_do_event_irqoff(unsigned long handler);
 #endif
 

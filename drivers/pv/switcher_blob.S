@@ -30,6 +30,7 @@
 SYM_DATA_START(pv_switcher_blob)
 sw_base = .
 cpu = sw_base + SW_CPU
+host = sw_base + SW_HOST
 frame = sw_base + SW_STACK + 4096 - SWF_SIZE
 
 /* Host -> guest.  %rdi: nothing; everything is in the cpu page. */
@@ -43,7 +44,7 @@ sw_enter:
 	mov	$GDT_ENTRY_TSS * 8, %eax
 	ltr	%ax
 	/* Host global TLB entries must not survive into the guest. */
-	mov	cpu + SW_CR4(%rip), %rax
+	mov	host + SW_HOST_CR4(%rip), %rax
 	mov	%rax, %rdx
 	and	$~X86_CR4_PGE, %rdx
 	mov	%rdx, %cr4
@@ -140,7 +141,8 @@ sw_exit:
 	xor	%r15d, %r15d
 	mov	cpu + SW_TRANS_CR3(%rip), %rax
 	mov	%rax, %cr3
-	mov	cpu + SW_HOST_RSP(%rip), %rsp
+	/* Only now is the host page mapped. */
+	mov	host + SW_HOST_RSP(%rip), %rsp
 	xor	%eax, %eax
 	iretq
 

@@ -3,7 +3,7 @@
  * pvhost: the module's side of the world switch.
  *
  * pv_switch_to_guest() leaves an IRET frame on the host stack that brings
- * the switcher back to it, records where that frame is in the cpu page,
+ * the switcher back to it, records where that frame is in the host page,
  * loads the transition CR3 and jumps into the switcher.  When the guest
  * exits, the switcher IRETs here with the transition CR3 still loaded and
  * the switcher's descriptor tables in use; the first thing done is the
@@ -24,7 +24,7 @@
 
 /*
  * void pv_switch_to_guest(unsigned long enter, unsigned long trans_cr3,
- *			   void *cpu_page, unsigned long host_gs_base);
+ *			   void *host_page, unsigned long host_gs_base);
  */
 SYM_CODE_START(pv_switch_to_guest)
 	UNWIND_HINT_FUNC
@@ -45,7 +45,7 @@ SYM_CODE_START(pv_switch_to_guest)
 	push	$__KERNEL_CS
 	lea	.Lback_from_guest(%rip), %rax
 	push	%rax
-	mov	%rsp, SW_HOST_RSP(%rdx)
+	mov	%rsp, SW_HOST_RSP(%rdx)	/* in the host page */
 
 	mov	%rsi, %cr3
 	ANNOTATE_RETPOLINE_SAFE
