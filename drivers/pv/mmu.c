@@ -10,8 +10,11 @@
  * sets Dirty), never global, never pointing outside guest memory.  The
  * guest's Accessed and Dirty bits are set as the CPU would set them.
  *
- * Not yet: separate supervisor and user roots, CR3 switching, TLB-flush
- * hypercalls and the cap on shadow pages beyond a full flush.
+ * Shadow tables are per vCPU, like a TLB: only the vCPU's own thread
+ * touches them, so they need no lock, and a guest that changes a mapping
+ * shoots it down on every vCPU (by IPI and PV_HC_FLUSH_TLB) as it would
+ * on hardware.  The guest's tables are shared between vCPUs: Accessed
+ * and Dirty are set with locked updates, as the CPU sets them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +37,8 @@
 #define GPTE_ADDR	0x000ffffffffff000ULL
 
 #define PV_MAX_SHADOW_PAGES	16384
+/* A guest that keeps rewriting an entry another vCPU walks loses the race. */
+#define PV_WALK_TRIES		16
 
 /* The host page behind guest-physical @gpa, or NULL outside guest memory. */
 static struct page *gpa_to_page(struct pv_vm *vm, u64 gpa)
@@ -74,6 +79,16 @@ void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len)
 	return page ? page_address(page) + offset_in_page(gpa) : NULL;
 }
 
+/*
+ * Set @bits in the guest entry at @ep, last read as @e, the way the CPU
+ * does: by a locked update, so that what another vCPU writes there
+ * meanwhile is not lost.  Return: false when the entry changed under us.
+ */
+static bool gpte_set(u64 *ep, u64 e, u64 bits)
+{
+	return (e & bits) == bits || try_cmpxchg64(ep, &e, e | bits);
+}
+
 /**
  * pv_guest_walk() - translate a guest-virtual address as the guest's MMU would
  * @vcpu:  the vCPU, whose cr3 is used
@@ -88,13 +103,14 @@ void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len)
  * Sets Accessed on every level and Dirty on the last for a write, as the
  * CPU does.  A user-mode access needs the User bit at every level.
  *
- * Return: 0, -EFAULT when the guest tables do not allow the access, or
- * -ERANGE when they point outside guest memory.
+ * Return: 0, -EFAULT when the guest tables do not allow the access,
+ * -ERANGE when they point outside guest memory, or -EAGAIN when another
+ * vCPU changed an entry while it was walked (walk again).
  */
 int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 		  bool *wp, u32 *fault)
 {
-	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep;
+	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep = NULL, size;
 	bool write = access & X86_PF_WRITE, user = access & X86_PF_USER;
 	bool writable = true;
 	int level;
@@ -114,22 +130,17 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 				*fault = X86_PF_PROT | (access & (X86_PF_WRITE | X86_PF_USER));
 			return -EFAULT;
 		}
-		if (!(e & GPTE_A))
-			WRITE_ONCE(*ep, e | GPTE_A);
-		if (level > 0 && level < 3 && (e & GPTE_PS)) {
-			u64 size = 1ULL << shift;
-
-			if (write && !(e & GPTE_D))
-				WRITE_ONCE(*ep, READ_ONCE(*ep) | GPTE_D);
-			*gpa = (e & GPTE_ADDR & ~(size - 1)) | (gva & (size - 1));
-			*wp = writable && (write || (e & GPTE_D));
-			return 0;
-		}
+		if (level == 0 || (level < 3 && (e & GPTE_PS)))
+			break;
+		if (!gpte_set(ep, e, GPTE_A))
+			return -EAGAIN;
 		table = e & GPTE_ADDR;
 	}
-	if (write && !(e & GPTE_D))
-		WRITE_ONCE(*ep, READ_ONCE(*ep) | GPTE_D);
-	*gpa = (e & GPTE_ADDR) | (gva & ~PAGE_MASK);
+	/* The last level: a 4 KiB page, or a 2 MiB or 1 GiB one. */
+	if (!gpte_set(ep, e, write ? GPTE_A | GPTE_D : GPTE_A))
+		return -EAGAIN;
+	size = 1ULL << (PAGE_SHIFT + 9 * level);
+	*gpa = (e & GPTE_ADDR & ~(size - 1)) | (gva & (size - 1));
 	*wp = writable && (write || (e & GPTE_D));
 	return 0;
 
@@ -161,8 +172,13 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		bool wp;
 		void *p;
 
-		if (pv_guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0, &gpa,
-				  &wp, NULL))
+		int ret, tries = 0;
+
+		do {
+			ret = pv_guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0,
+					    &gpa, &wp, NULL);
+		} while (ret == -EAGAIN && ++tries < PV_WALK_TRIES);
+		if (ret)
 			return -EFAULT;
 		p = pv_guest_ptr(vcpu->vm, gpa, chunk);
 		if (!p)
@@ -212,8 +228,10 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
 	pv_mmu_free(vcpu);
 	for (i = 0; i < 2; i++) {
 		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-		if (!page)
+		if (!page) {
+			pv_mmu_free(vcpu);	/* no vCPU runs on half its roots */
 			return -ENOMEM;
+		}
 		list_add(&page->lru, &vcpu->shadow_pages);
 		vcpu->nr_shadow_pages++;
 		vcpu->roots[i] = page_address(page);
@@ -286,6 +304,8 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error)
 		return -EFAULT;
 	}
 	ret = pv_guest_walk(vcpu, gva, access, &gpa, &wp, error);
+	if (ret == -EAGAIN)
+		return 0;	/* the guest retries the access */
 	if (ret) {
 		*error |= fetch;
 		return ret;

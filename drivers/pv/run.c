@@ -130,6 +130,61 @@ static u64 flush_tlb(struct pv_vcpu *vcpu, u64 gva, u64 nr, u64 flags)
 	return 0;
 }
 
+/* PV_HC_VCPU_START: bring a down vCPU up where the guest says. */
+static u64 vcpu_start(struct pv_vcpu *vcpu, const struct pv_regs *r)
+{
+	struct pv_vcpu *target = pv_vm_vcpu(vcpu->vm, r->rdi);
+
+	if (!target || !guest_va_ok(r->rsi) || !guest_va_ok(r->rdx) ||
+	    !PAGE_ALIGNED(r->r10) || !pv_guest_ptr(vcpu->vm, r->r10, PAGE_SIZE))
+		return -PV_EINVAL;
+	if (atomic_cmpxchg(&target->state, PV_VCPU_DOWN, PV_VCPU_CLAIMED) !=
+	    PV_VCPU_DOWN)
+		return -PV_EBUSY;
+	target->start = (struct pv_vcpu_start){
+		.rip = r->rsi, .rsp = r->rdx, .cr3 = r->r10, .arg = r->r8,
+	};
+	/* @start is seen whole before the state says it is there. */
+	atomic_set_release(&target->state, PV_VCPU_STARTING);
+	wake_up_interruptible(&target->wq);
+	return 0;
+}
+
+/* PV_HC_SEND_IPI: raise a line of any vCPU, the caller's included. */
+static u64 send_ipi(struct pv_vcpu *vcpu, u64 id, u64 line)
+{
+	struct pv_vcpu *target = pv_vm_vcpu(vcpu->vm, id);
+
+	if (!target || line == PV_LINE_TIMER || line >= PV_NR_LINES)
+		return -PV_EINVAL;
+	pv_raise_line(target, line);
+	return 0;
+}
+
+/*
+ * A down vCPU waits here until another one starts it, then begins as
+ * PV_HC_VCPU_START says: supervisor mode, interrupts off, on fresh shadow
+ * tables.  Return: 0, -EINTR, -ENOMEM.
+ */
+static int wait_for_start(struct pv_vcpu *vcpu)
+{
+	if (atomic_read(&vcpu->state) == PV_VCPU_UP)
+		return 0;
+	/* Pairs with the release in vcpu_start(). */
+	if (wait_event_interruptible(vcpu->wq, atomic_read_acquire(&vcpu->state) ==
+				     PV_VCPU_STARTING))
+		return -EINTR;
+	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->regs.rip = vcpu->start.rip;
+	vcpu->regs.rsp = vcpu->start.rsp;
+	vcpu->regs.rdi = vcpu->start.arg;
+	vcpu->regs.rflags = X86_EFLAGS_FIXED;
+	vcpu->cr3 = vcpu->start.cr3;
+	vcpu->user_mode = false;
+	atomic_set(&vcpu->state, PV_VCPU_UP);
+	return pv_mmu_reset(vcpu);
+}
+
 /* A hypercall: returns 1 when the launcher must see the exit. */
 static int hypercall(struct pv_vcpu *vcpu)
 {
@@ -238,6 +293,12 @@ static int hypercall(struct pv_vcpu *vcpu)
 	case PV_HC_RDMSR:
 		r->rax = rdmsr_guest(vcpu, r->rdi);
 		return 0;
+	case PV_HC_VCPU_START:
+		r->rax = vcpu_start(vcpu, r);
+		return 0;
+	case PV_HC_SEND_IPI:
+		r->rax = send_ipi(vcpu, r->rdi, r->rsi);
+		return 0;
 	case PV_HC_GET_FEATURES:
 		r->rax = boot_cpu_has(X86_FEATURE_FSGSBASE) ? PV_FEATURE_FSGSBASE : 0;
 		return 0;
@@ -286,8 +347,10 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
  * pv_vcpu_run() - run the vCPU until the launcher is needed
  * @vcpu: the vCPU, its lock held
  *
+ * A vCPU that is down waits to be started first.
+ *
  * Return: 0 with vcpu->run saying why, -EINTR on a signal, -EINVAL before
- * PV_SET_SREGS gave it page tables.
+ * PV_SET_SREGS gave it page tables, -ENOMEM.
  */
 long pv_vcpu_run(struct pv_vcpu *vcpu)
 {
@@ -295,9 +358,12 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 	long ret = 0;
 	u64 vector;
 
+	vcpu->run->exit_reason = PV_EXIT_NONE;
+	ret = wait_for_start(vcpu);
+	if (ret)
+		return ret;
 	if (!vcpu->roots[0])
 		return -EINVAL;
-	vcpu->run->exit_reason = PV_EXIT_NONE;
 	WRITE_ONCE(vcpu->task, current);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	for (;;) {

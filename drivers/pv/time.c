@@ -133,14 +133,17 @@ void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline)
  * @vcpu: the vCPU
  *
  * Return: 0 when a line is pending, 1 when nothing could ever wake the vCPU
- * (no line pending, no timer armed: the launcher must decide), -EINTR on
+ * (no line pending, no timer armed, no device, no other vCPU: the
+ * launcher must decide), -EINTR on
  * a signal.
  */
 int pv_halt(struct pv_vcpu *vcpu)
 {
 	if (READ_ONCE(vcpu->pending_lines))
 		return 0;
-	if (!hrtimer_active(&vcpu->timer) && !vcpu->vm->lines_injected)
+	/* Another vCPU may send an IPI; the launcher may raise a line. */
+	if (!hrtimer_active(&vcpu->timer) && !READ_ONCE(vcpu->vm->lines_injected) &&
+	    READ_ONCE(vcpu->vm->nr_vcpus) == 1)
 		return 1;
 	return wait_event_interruptible(vcpu->wq,
 					READ_ONCE(vcpu->pending_lines)) ? -EINTR : 0;

@@ -11,6 +11,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -141,6 +142,23 @@ static const struct file_operations pv_vcpu_fops = {
 	.llseek		= noop_llseek,
 };
 
+/**
+ * pv_vm_vcpu() - look a vCPU of @vm up by number, without locks
+ * @vm: the VM
+ * @id: a number, possibly out of range
+ *
+ * A vCPU, once created, lives as long as its VM.
+ *
+ * Return: the vCPU, or NULL when @vm has no vCPU @id.
+ */
+struct pv_vcpu *pv_vm_vcpu(struct pv_vm *vm, u64 id)
+{
+	if (id >= PV_MAX_VCPUS)
+		return NULL;
+	/* Pairs with the release in pv_vcpu_create(). */
+	return smp_load_acquire(&vm->vcpus[array_index_nospec(id, PV_MAX_VCPUS)]);
+}
+
 /* Called by pv_vm_put() when the VM goes: no fd refers to @vcpu any more. */
 void pv_vcpu_free(struct pv_vcpu *vcpu)
 {
@@ -179,6 +197,7 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	}
 	vcpu->id = id;
 	vcpu->vm = vm;
+	atomic_set(&vcpu->state, id ? PV_VCPU_DOWN : PV_VCPU_UP);
 	mutex_init(&vcpu->lock);
 	INIT_LIST_HEAD(&vcpu->shadow_pages);
 	pv_time_init(vcpu);
@@ -200,7 +219,9 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 		refcount_dec(&vm->refs);
 		goto fail;
 	}
-	vm->vcpus[id] = vcpu;
+	vm->nr_vcpus++;
+	/* Other vCPUs look it up without the lock (pv_vm_vcpu()). */
+	smp_store_release(&vm->vcpus[id], vcpu);
 	mutex_unlock(&vm->lock);
 	return fd;
 

@@ -37,13 +37,33 @@ struct pv_vm {
 	u64 start_ns;		/* CLOCK_MONOTONIC at creation: guest time 0 */
 	u64 id;			/* unique for the module's life, never 0 */
 	bool lines_injected;	/* the launcher raises lines (devices) */
+	unsigned int nr_vcpus;	/* created so far (under @lock) */
 	struct pv_memslot slots[PV_MAX_MEMORY_SLOTS];
 	struct pv_vcpu *vcpus[PV_MAX_VCPUS];
+};
+
+/*
+ * A vCPU's life: vCPU 0 is created up; the others are created down and
+ * stay so (PV_RUN waits) until another vCPU starts them with
+ * PV_HC_VCPU_START.  CLAIMED keeps two starters apart while one writes
+ * @start; STARTING hands @start to the vCPU's own thread.
+ */
+enum pv_vcpu_state {
+	PV_VCPU_DOWN,
+	PV_VCPU_CLAIMED,
+	PV_VCPU_STARTING,
+	PV_VCPU_UP,
+};
+
+struct pv_vcpu_start {
+	u64 rip, rsp, cr3, arg;
 };
 
 struct pv_vcpu {
 	struct pv_vm *vm;	/* holds a reference */
 	unsigned int id;
+	atomic_t state;		/* enum pv_vcpu_state */
+	struct pv_vcpu_start start;	/* valid in PV_VCPU_STARTING */
 	struct mutex lock;	/* serialises the vCPU's ioctls */
 	struct pv_run *run;	/* the page the launcher mmaps */
 	struct pv_regs regs;
@@ -59,7 +79,7 @@ struct pv_vcpu {
 	unsigned long bound_lines;
 	u8 line_vector[PV_NR_LINES];
 	struct hrtimer timer;		/* the one-shot timer */
-	wait_queue_head_t wq;		/* a halted vCPU sleeps here */
+	wait_queue_head_t wq;		/* a halted or down vCPU sleeps here */
 	struct task_struct *task;	/* the thread in PV_RUN, or NULL */
 	struct fpu_guest fpu;
 	/* The shadow MMU: a root per mode and every shadow page (page->lru). */
@@ -77,6 +97,7 @@ struct pv_vcpu {
 int pv_vm_create(void);
 void pv_vm_put(struct pv_vm *vm);
 int pv_vcpu_create(struct pv_vm *vm, unsigned long id);
+struct pv_vcpu *pv_vm_vcpu(struct pv_vm *vm, u64 id);
 void pv_vcpu_free(struct pv_vcpu *vcpu);
 long pv_vcpu_run(struct pv_vcpu *vcpu);
 

@@ -223,13 +223,16 @@ struct pv_event_frame {		/* = FRED's stack frame */
 #define PV_HC_IRQ_BIND		11	/* (line, vector) -> 0 */
 #define PV_HC_WRMSR		12	/* (msr, value) -> 0 */
 #define PV_HC_RDMSR		13	/* (msr) -> value */
-#define PV_HC_MAX		14
+#define PV_HC_VCPU_START	14	/* (vcpu, rip, rsp, cr3 gpa, arg) -> 0 */
+#define PV_HC_SEND_IPI		15	/* (vcpu, line) -> 0 */
+#define PV_HC_MAX		16
 
 /*
  * Hypercall errors (returned negated).  Their values are Linux's errno
  * numbers, so a Linux guest can pass them on as they are.
  */
 #define PV_EFAULT		14
+#define PV_EBUSY		16	/* PV_HC_VCPU_START: already started */
 #define PV_EINVAL		22
 #define PV_ENOSYS		38	/* no such hypercall */
 
@@ -244,7 +247,11 @@ struct pv_event_frame {		/* = FRED's stack frame */
 /* PV_HC_FLUSH_TLB flags */
 #define PV_FLUSH_GLOBAL		_BITULL(0)	/* every address space */
 
-/* The timer's interrupt line; devices use lines 1..63. */
+/*
+ * Interrupt lines are per vCPU.  Line 0 is the vCPU's timer; the launcher
+ * raises lines 1..63 on vCPU 0 for its devices; PV_HC_SEND_IPI raises
+ * lines 1..63 on any vCPU.  Which lines mean what is the guest's choice.
+ */
 #define PV_LINE_TIMER		0
 #define PV_NR_LINES		64
 

@@ -23,3 +23,7 @@ expect_error '^pvrun: --append: longer than 2047 bytes$' \
 	sh -c 'pvrun --kernel /pv/tests/pv_note.elf --append "$(head -c 3000 /dev/zero | tr "\0" x)"'
 expect_error 'guest memory too small for kernel, boot data and initrd' \
 	pvrun --kernel /pv/tests/pv_note.elf --memory 18M --initrd /pv/pvhost.ko
+for n in 0 65 two 1x ""; do
+	expect_error "^pvrun: --smp $n: not a number of vCPUs from 1 to 64\$" \
+		pvrun --smp "$n" --kernel /pv/guests/hello.elf
+done

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -109,11 +110,12 @@ static uint64_t host_memory(void)
 }
 
 /*
- * Create the VM and its vCPU 0 with the guest loaded as the boot protocol
- * says.  Returns the vCPU fd.
+ * Create the VM and its vCPUs with the guest loaded as the boot protocol
+ * says: vCPU 0 set up to boot, the others down until the guest starts
+ * them.  Their fds go to vcpus[0..bp->nr_vcpus).
  */
-static int create_guest(int sys, const char *kernel, struct boot_params *bp,
-			uint64_t mem_size)
+static void create_guest(int sys, const char *kernel, struct boot_params *bp,
+			 uint64_t mem_size, int *vcpus)
 {
 	struct boot_layout layout;
 	struct pv_memory_slot slot;
@@ -122,6 +124,7 @@ static int create_guest(int sys, const char *kernel, struct boot_params *bp,
 	struct pv_regs regs;
 	char why[200];
 	int vm, vcpu;
+	unsigned int i;
 
 	vm = ioctl(sys, PV_CREATE_VM, 0);
 	if (vm < 0)
@@ -155,7 +158,12 @@ static int create_guest(int sys, const char *kernel, struct boot_params *bp,
 				   .shared = layout.shared_gpa };
 	if (ioctl(vcpu, PV_SET_SREGS, &sregs) < 0)
 		die("cannot set vCPU 0's page tables: %s", strerror(errno));
-	return vcpu;
+	vcpus[0] = vcpu;
+	for (i = 1; i < bp->nr_vcpus; i++) {
+		vcpus[i] = ioctl(vm, PV_CREATE_VCPU, i);
+		if (vcpus[i] < 0)
+			die("cannot create vCPU %u: %s", i, strerror(errno));
+	}
 }
 
 static const char *const shutdown_names[] = {
@@ -164,7 +172,11 @@ static const char *const shutdown_names[] = {
 	[PV_SHUTDOWN_CRASH] = "crash",
 };
 
-/* Run vCPU 0 until the guest stops; returns pvrun's exit status. */
+/*
+ * Run one vCPU until the guest stops; returns pvrun's exit status.  Each
+ * vCPU has a thread of its own; the first to see the guest stop ends the
+ * whole process (and with it the other vCPUs).
+ */
 static int run_vcpu(int sys, int vcpu)
 {
 	int size = ioctl(sys, PV_GET_VCPU_MMAP_SIZE, 0);
@@ -211,9 +223,35 @@ static int run_vcpu(int sys, int vcpu)
 	}
 }
 
+static int pvhost_fd;
+
+static void *vcpu_thread(void *fd)
+{
+	exit(run_vcpu(pvhost_fd, (int)(intptr_t)fd));
+}
+
+/* Run the guest: a thread for each vCPU but 0, which runs on this one. */
+static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus)
+{
+	unsigned int i;
+	pthread_t t;
+	int err;
+
+	pvhost_fd = sys;
+	for (i = 1; i < nr_vcpus; i++) {
+		err = pthread_create(&t, NULL, vcpu_thread,
+				     (void *)(intptr_t)vcpus[i]);
+		if (err)
+			die("cannot start a thread for vCPU %u: %s", i,
+			    strerror(err));
+	}
+	return run_vcpu(sys, vcpus[0]);
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: pvrun --kernel FILE [--initrd FILE] [--append ARGS] [--memory SIZE]\n"
+	      "             [--smp N]\n"
 	      "       pvrun --version | --help\n"
 	      "\n"
 	      "Run a pv guest kernel under pvhost.ko.\n"
@@ -222,6 +260,7 @@ static void usage(FILE *f)
 	      "  -a, --append ARGS   the guest's kernel command line\n"
 	      "  -m, --memory SIZE   guest memory: 256M, 1G, ... (plain numbers\n"
 	      "                      are MiB; a multiple of 2 MiB; default 256M)\n"
+	      "  -s, --smp N         vCPUs, 1 to 64 (default 1)\n"
 	      "  -V, --version       print versions of pvrun and pvhost.ko\n"
 	      "  -h, --help          this text\n", f);
 }
@@ -233,11 +272,14 @@ int main(int argc, char **argv)
 		{ "initrd",	required_argument,	NULL, 'i' },
 		{ "append",	required_argument,	NULL, 'a' },
 		{ "memory",	required_argument,	NULL, 'm' },
+		{ "smp",	required_argument,	NULL, 's' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ }
 	};
-	const char *kernel = NULL, *initrd = NULL, *memory = "256M";
+	const char *kernel = NULL, *initrd = NULL, *memory = "256M", *smp = "1";
+	int vcpus[PV_MAX_VCPUS];
+	char *end;
 	struct boot_params bp = { .cmdline = "", .nr_vcpus = 1 };
 	uint64_t mem_size, host;
 	struct pv_image img;
@@ -245,7 +287,7 @@ int main(int argc, char **argv)
 	int c, api, sys;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:a:m:Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:a:m:s:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			kernel = optarg;
@@ -258,6 +300,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			memory = optarg;
+			break;
+		case 's':
+			smp = optarg;
 			break;
 		case 'V':
 			printf("pvrun %s (pv ABI %d, pvhost API %d)\n",
@@ -287,6 +332,12 @@ int main(int argc, char **argv)
 	if (host && mem_size > host)
 		die("--memory %s: more than this host's %llu MiB", memory,
 		    (unsigned long long)host >> 20);
+	errno = 0;
+	bp.nr_vcpus = strtoul(smp, &end, 10);
+	if (errno || end == smp || *end || bp.nr_vcpus < 1 ||
+	    bp.nr_vcpus > PV_MAX_VCPUS)
+		die("--smp %s: not a number of vCPUs from 1 to %d", smp,
+		    PV_MAX_VCPUS);
 	if (strlen(bp.cmdline) >= PV_BOOT_CMDLINE_SIZE)
 		die("--append: longer than %d bytes", PV_BOOT_CMDLINE_SIZE - 1);
 
@@ -298,5 +349,6 @@ int main(int argc, char **argv)
 		bp.initrd = map_file(initrd, &bp.initrd_len);
 
 	sys = open_pvhost(&api);
-	return run_vcpu(sys, create_guest(sys, kernel, &bp, mem_size));
+	create_guest(sys, kernel, &bp, mem_size, vcpus);
+	return run_guest(sys, vcpus, bp.nr_vcpus);
 }

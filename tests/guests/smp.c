@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SMP: vCPU 0 starts the others with PV_HC_VCPU_START (bad arguments and
+ * a second start refused); every vCPU registers its own shared page and
+ * event entry; all of them add to one counter with locked instructions
+ * and write their own pages at once (the host sets the guest's Accessed
+ * and Dirty bits under them); IPIs go both ways and wake halted vCPUs.
+ * Run with pvrun --smp 2 or more (tests/guests/smp.args).
+ */
+#include "lib/pv_guest.h"
+
+#define VECTOR_IPI	0xf0
+#define LINE_IPI	1
+#define MAX_CPUS	8
+#define ROUNDS		200000
+#define STACK_SIZE	16384
+
+static struct pv_vcpu_shared ap_shared[MAX_CPUS] __attribute__((aligned(4096)));
+static unsigned char ap_stack[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
+/* One page each to write, so that each vCPU dirties its own mappings. */
+static unsigned char scribble[MAX_CPUS][4096] __attribute__((aligned(4096)));
+
+static volatile unsigned long counter;
+static volatile unsigned int ipis[MAX_CPUS];	/* IPIs each vCPU took */
+static volatile unsigned int done;		/* APs that finished */
+static volatile struct pv_vcpu_shared *shared_of[MAX_CPUS];
+
+/* Which vCPU runs this: known by the stack it runs on. */
+static unsigned int this_cpu(void)
+{
+	unsigned long sp = (unsigned long)__builtin_frame_address(0);
+	unsigned int i;
+
+	for (i = 1; i < MAX_CPUS; i++)
+		if (sp >= (unsigned long)ap_stack[i] &&
+		    sp < (unsigned long)ap_stack[i] + STACK_SIZE)
+			return i;
+	return 0;
+}
+
+void event_handler(struct pv_event_frame *f)
+{
+	unsigned int type = f->ss >> 48 & 0xf, vector = f->ss >> 32 & 0xff;
+
+	if (type != PV_EVENT_EXTINT || vector != VECTOR_IPI) {
+		printk("vCPU %u: unexpected event type %u vector %u at %lx\n",
+		       this_cpu(), type, vector, (unsigned long)f->rip);
+		test_exit(FAILURE);
+	}
+	__atomic_fetch_add(&ipis[this_cpu()], 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Sleep until *@word reaches @value, without losing a wake-up: interrupts
+ * stay off from the test to the halt, which returns as soon as a line is
+ * pending; enabling them then delivers it.
+ */
+static void wait_for(volatile unsigned int *word, unsigned int value)
+{
+	volatile struct pv_vcpu_shared *sh = shared_of[this_cpu()];
+
+	for (;;) {
+		sh->irq_enabled = 0;
+		asm volatile("" ::: "memory");
+		if (*word >= value)
+			break;
+		hypercall0(PV_HC_HALT);
+		sh->irq_enabled = 1;
+		asm volatile("" ::: "memory");
+		if (sh->irq_pending)
+			hypercall0(PV_HC_IRQ_WINDOW);
+	}
+	sh->irq_enabled = 1;
+}
+
+/* What every vCPU does: count, scribble over its own page. */
+static void work(unsigned int cpu)
+{
+	unsigned long i;
+
+	for (i = 0; i < ROUNDS; i++) {
+		__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+		scribble[cpu][(i * 64) % 4096] = cpu + 1;
+	}
+}
+
+static void cpu_setup(unsigned int cpu)
+{
+	shared_of[cpu]->irq_enabled = 0;
+	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)event_entry) == 0);
+	check(hypercall2(PV_HC_IRQ_BIND, LINE_IPI, VECTOR_IPI) == 0);
+	shared_of[cpu]->irq_enabled = 1;
+}
+
+void ap_main(unsigned long cpu);
+
+void ap_main(unsigned long cpu)
+{
+	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&ap_shared[cpu]), 0) == 0);
+	check(ap_shared[cpu].clock.tsc_to_system_mul != 0);
+	shared_of[cpu] = &ap_shared[cpu];
+	cpu_setup(cpu);
+	/* A started vCPU cannot be started again, not even by itself. */
+	check(hypercall6(PV_HC_VCPU_START, cpu, (long)ap_main, 0,
+			 boot_info->boot_pgd, 0, 0) == -PV_EBUSY);
+	work(cpu);
+	__atomic_fetch_add(&done, 1, __ATOMIC_SEQ_CST);
+	check(hypercall2(PV_HC_SEND_IPI, 0, LINE_IPI) == 0);
+	/* vCPU 0 answers with one IPI each; then idle for good. */
+	wait_for(&ipis[cpu], 1);
+	__atomic_fetch_add(&done, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		hypercall0(PV_HC_HALT);
+}
+
+/* The APs' first instruction: %rsp and %rdi come from VCPU_START. */
+asm(".text\n"
+    ".globl ap_entry\n"
+    "ap_entry:\n"
+    "	and $-16, %rsp\n"
+    "	call ap_main\n"
+    "	ud2\n");
+extern char ap_entry[];
+
+static long start(unsigned long cpu, unsigned long rip, unsigned long rsp,
+		  unsigned long cr3)
+{
+	return hypercall6(PV_HC_VCPU_START, cpu, rip, rsp, cr3, cpu, 0);
+}
+
+enum verdict test_main(void)
+{
+	unsigned long pgd = boot_info->boot_pgd, rip = (unsigned long)ap_entry;
+	unsigned int n = boot_info->nr_vcpus, i;
+
+	printk("%u vCPUs\n", n);
+	check(n >= 2 && n <= MAX_CPUS);
+	shared_of[0] = (void *)(PV_DIRECT_MAP_BASE + boot_info->vcpu0_shared);
+	cpu_setup(0);
+
+	/* Bad starts: each refused with its error, nothing started. */
+	check(start(0, rip, 0, pgd) == -PV_EBUSY);
+	check(start(n, rip, 0, pgd) == -PV_EINVAL);
+	check(start(64000, rip, 0, pgd) == -PV_EINVAL);
+	check(start(1, 1UL << 63, 0, pgd) == -PV_EINVAL);
+	check(start(1, PV_GUARD_HOLE_START, 0, pgd) == -PV_EINVAL);
+	check(start(1, rip, 0, pgd + 1) == -PV_EINVAL);
+	check(start(1, rip, 0, 1UL << 40) == -PV_EINVAL);
+	check(hypercall2(PV_HC_SEND_IPI, n, LINE_IPI) == -PV_EINVAL);
+	check(hypercall2(PV_HC_SEND_IPI, 1, PV_LINE_TIMER) == -PV_EINVAL);
+	check(hypercall2(PV_HC_SEND_IPI, 1, PV_NR_LINES) == -PV_EINVAL);
+
+	/* An IPI to oneself arrives like any line. */
+	check(hypercall2(PV_HC_SEND_IPI, 0, LINE_IPI) == 0);
+	wait_for(&ipis[0], 1);
+
+	for (i = 1; i < n; i++)
+		check(start(i, rip, (unsigned long)ap_stack[i] + STACK_SIZE,
+			    pgd) == 0);
+	check(start(1, rip, (unsigned long)ap_stack[1] + STACK_SIZE, pgd) ==
+	      -PV_EBUSY);
+	work(0);
+
+	/* Each AP sends one IPI when its work is done. */
+	wait_for(&ipis[0], n);
+	check(done == n - 1);
+	printk("counter %lu, expected %lu\n", counter, (unsigned long)n * ROUNDS);
+	check(counter == (unsigned long)n * ROUNDS);
+	for (i = 0; i < n; i++)
+		check(scribble[i][64] == i + 1);
+
+	/* And each AP wakes from its halt on an IPI from here. */
+	for (i = 1; i < n; i++)
+		check(hypercall2(PV_HC_SEND_IPI, i, LINE_IPI) == 0);
+	while (done != 2 * (n - 1))
+		;
+	for (i = 1; i < n; i++)
+		check(ipis[i] == 1);
+	return SUCCESS;
+}
