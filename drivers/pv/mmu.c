@@ -284,35 +284,37 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
  * @vcpu:  the vCPU
  * @gva:   the faulting address (CR2)
  * @error: the hardware error code; on -EFAULT, the guest's
+ * @gpa:   on -ENXIO, the guest-physical address accessed
  *
  * Return: 0 when the access can be retried, -EFAULT when the guest's own
- * tables forbid it (the guest takes the fault), -ERANGE when they point
- * outside guest memory, -ENOMEM.
+ * tables forbid it (the guest takes the fault), -ERANGE when they are
+ * outside guest memory, -ENXIO for a data access to a guest-physical
+ * address that is not RAM (MMIO), -ENOMEM.
  */
-int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error)
+int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 {
 	bool write = *error & X86_PF_WRITE, wp;
 	u32 fetch = *error & X86_PF_INSTR;
 	u32 access = (write ? X86_PF_WRITE : 0) | (vcpu->user_mode ? X86_PF_USER : 0);
 	int levels = pgtable_l5_enabled() ? 5 : 4, level, ret;
 	struct page *page;
-	u64 *table, gpa, pte;
+	u64 *table, pte;
 
 	/* The host owns the guest's guard hole; nothing there is mapped. */
 	if ((gva >> 39 & 511) == 256 && (gva >> 47 & 1)) {
 		*error = access | fetch;
 		return -EFAULT;
 	}
-	ret = pv_guest_walk(vcpu, gva, access, &gpa, &wp, error);
+	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, error);
 	if (ret == -EAGAIN)
 		return 0;	/* the guest retries the access */
 	if (ret) {
 		*error |= fetch;
 		return ret;
 	}
-	page = gpa_to_page(vcpu->vm, gpa);
+	page = gpa_to_page(vcpu->vm, *gpa);
 	if (!page)
-		return -ERANGE;
+		return fetch ? -ERANGE : -ENXIO;	/* no code runs from MMIO */
 
 	if (vcpu->nr_shadow_pages >= PV_MAX_SHADOW_PAGES) {
 		ret = pv_mmu_reset(vcpu);

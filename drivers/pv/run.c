@@ -311,6 +311,7 @@ static int hypercall(struct pv_vcpu *vcpu)
 static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 {
 	u32 error = vcpu->error_code;
+	u64 gpa;
 	int ret;
 
 	if (vector == SW_VECTOR_SYSCALL) {
@@ -325,9 +326,11 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR)
 		return 0;
 	if (vector == X86_TRAP_PF) {
-		ret = pv_mmu_fault(vcpu, cr2, &error);
+		ret = pv_mmu_fault(vcpu, cr2, &error, &gpa);
 		if (!ret)
 			return 0;
+		if (ret == -ENXIO)
+			return pv_mmio_exit(vcpu, gpa);
 		if (ret == -ENOMEM)
 			return internal_error(vcpu, vector, cr2,
 					      "out of memory for shadow page tables");
@@ -364,6 +367,7 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 		return ret;
 	if (!vcpu->roots[0])
 		return -EINVAL;
+	pv_mmio_complete(vcpu);
 	WRITE_ONCE(vcpu->task, current);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	for (;;) {

@@ -59,6 +59,18 @@ struct pv_vcpu_start {
 	u64 rip, rsp, cr3, arg;
 };
 
+/* A decoded MMIO instruction; a load waits in it for the launcher. */
+struct pv_mmio_insn {
+	u8 len;			/* bytes; 0: no load waits */
+	u8 size;		/* bytes accessed: 1, 2, 4 or 8 */
+	u8 reg;			/* register operand, x86 numbering */
+	bool write;
+	bool imm;		/* a store of @value */
+	bool zero_extend;	/* MOVZX */
+	bool high_byte;		/* AH, CH, DH or BH */
+	u64 value;
+};
+
 struct pv_vcpu {
 	struct pv_vm *vm;	/* holds a reference */
 	unsigned int id;
@@ -71,6 +83,7 @@ struct pv_vcpu {
 	u64 fs_base, gs_base, kernel_gs_base;
 	u64 error_code;		/* of the last exit's exception */
 	u64 dr6;		/* DR6 at the last #DB */
+	struct pv_mmio_insn mmio;	/* the last PV_EXIT_MMIO's */
 	u64 shared_gpa;		/* the shared page (0: none registered) */
 	u64 event_entry;	/* FRED entry base (0: none registered) */
 	u64 rsp0;		/* FRED RSP0, for events from user mode */
@@ -110,7 +123,9 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 		  bool *wp, u32 *fault);
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
-int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error);
+int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
+int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);
+void pv_mmio_complete(struct pv_vcpu *vcpu);
 
 int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 		     unsigned int vector, u64 error, u64 data, unsigned int len);

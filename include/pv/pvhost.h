@@ -113,6 +113,19 @@ struct pv_run {
 			__u64 address;
 			char reason[96];	/* NUL-terminated */
 		} internal;
+		/*
+		 * PV_EXIT_MMIO: a load or store of @len bytes at a
+		 * guest-physical address that is not RAM.  A store's bytes
+		 * are in @data; for a load, put the bytes read in @data
+		 * before the next PV_RUN, which completes the instruction.
+		 */
+		struct {
+			__u64 phys_addr;
+			__u8 data[8];	/* little-endian, @len bytes used */
+			__u32 len;	/* 1, 2, 4 or 8 */
+			__u8 is_write;
+			__u8 pad[3];
+		} mmio;
 		__u8 reserved[4088];
 	};
 };
@@ -122,5 +135,6 @@ struct pv_run {
 #define PV_EXIT_SHUTDOWN	2
 #define PV_EXIT_INTERNAL_ERROR	3
 #define PV_EXIT_HALT		4	/* halted, and nothing could wake it */
+#define PV_EXIT_MMIO		5	/* a load or store outside guest RAM */
 
 #endif /* _PV_PVHOST_H */

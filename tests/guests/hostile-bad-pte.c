@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A page-table entry pointing beyond guest memory, then touched: the host
- * must stop the guest (nothing outside its memory is ever mapped), not
- * map anything.  Run by tests/host/hostile-guests.t.
+ * A page-table entry that points to a page table beyond guest memory,
+ * then touched: the host must stop the guest (it never reads or maps
+ * anything outside guest memory).  A data page outside RAM is MMIO
+ * instead (mmio.c).  Run by tests/host/hostile-guests.t.
  */
 #include "lib/pv_guest.h"
 
 enum verdict test_main(void)
 {
 	unsigned long *pml4 = (unsigned long *)(PV_DIRECT_MAP_BASE + boot_info->boot_pgd);
-	/* A 1 GiB page at VA 0 that claims guest-physical 512 GiB. */
+	/* At VA 0, a page directory at guest-physical 512 GiB. */
 	static unsigned long pdpt[512] __attribute__((aligned(4096)));
 
-	pdpt[0] = (512UL << 30) | 0x83;		/* P | W | PS */
+	pdpt[0] = (512UL << 30) | 0x3;		/* P | W */
 	pml4[0] = __pa_kernel(pdpt) | 0x3;
 	printk("touching memory beyond the guest\n");
 	(void)*(volatile unsigned long *)0x1000;

@@ -5,6 +5,8 @@ expect_error '^pvrun: guest stopped: guest page tables point outside guest memor
 	sh -c 'pvrun --kernel /pv/guests/hostile-bad-pte.elf > /dev/null'
 expect_error '^pvrun: guest stopped: ' \
 	sh -c 'pvrun --kernel /pv/guests/hostile-garbage-cr3.elf > /dev/null'
+expect_error '^pvrun: guest stopped: MMIO by an instruction pvhost does not emulate \(vector 14, .*address 0xc0001000' \
+	sh -c 'pvrun --kernel /pv/guests/hostile-mmio-insn.elf > /dev/null'
 # 100000 random hypercalls: the guest survives them and says so.
 timeout 600 pvrun --kernel /pv/guests/hostile-hypercalls.elf > /tmp/hc.out 2>&1
 rc=$?

@@ -208,6 +208,14 @@ static int run_vcpu(int sys, int vcpu)
 				shutdown_names[run->shutdown.reason] : "stop",
 				run->shutdown.status);
 			return run->shutdown.reason == PV_SHUTDOWN_CRASH ? 2 : 0;
+		case PV_EXIT_MMIO:
+			/*
+			 * No device answers yet: loads see all-ones, as on an
+			 * open bus; stores are dropped.
+			 */
+			if (!run->mmio.is_write)
+				memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+			break;
 		case PV_EXIT_HALT:
 			die("guest halted with nothing to wake it (no timer, no device)");
 		case PV_EXIT_INTERNAL_ERROR:
