@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <asm/debugreg.h>
 #include <asm/trapnr.h>
 
 #include <pv/abi.h>
@@ -188,7 +189,8 @@ int pv_eretu(struct pv_vcpu *vcpu)
  */
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 {
-	u64 error = vcpu->error_code;
+	u64 error = vcpu->error_code, dr6;
+	u8 insn[2];
 
 	switch (vector) {
 	case X86_TRAP_BP:		/* INT3: RIP is past it already */
@@ -200,8 +202,6 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		 * CPUs and emulators disagree on how the error code encodes it.
 		 */
 		if ((error & 3) == 2) {
-			u8 insn[2];
-
 			if (!pv_copy_guest(vcpu, vcpu->regs.rip, insn, 2, false) &&
 			    insn[0] == 0xcd) {
 				vcpu->regs.rip += 2;
@@ -213,8 +213,15 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	case X86_TRAP_PF:
 		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, error, cr2, 0);
 	case X86_TRAP_DB:
-		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, 0,
-					vcpu->dr6, 0);
+		/* FRED's event data: DR6 with every bit meaning "it happened". */
+		dr6 = vcpu->dr6 ^ DR6_RESERVED;
+		/* INT1 (ICEBP) leaves DR6 alone and RIP after itself. */
+		if (!(dr6 & (DR_STEP | DR_TRAP_BITS)) &&
+		    !pv_copy_guest(vcpu, vcpu->regs.rip - 1, insn, 1, false) &&
+		    insn[0] == 0xf1)
+			return pv_deliver_event(vcpu, PV_EVENT_PRIV_SWEXC, vector,
+						0, 0, 1);
+		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, 0, dr6, 0);
 	default:
 		if (vector < 32)
 			return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector,

@@ -2,8 +2,8 @@
 /*
  * Each exception kind a guest kernel can raise, delivered FRED-shaped
  * with exact frame contents, and ERETS back: #UD, #BP (INT3), #DE, #GP
- * from privileged instructions, INT n, #PF not-present and write-protect
- * with CR2 and error code, and the virtual interrupt flag in the frame.
+ * from privileged instructions, INT n, #DB from single stepping (TF), #PF not-present and write-protect with CR2 and error
+ * code, and the virtual interrupt flag in the frame.
  */
 #include "lib/pv_guest.h"
 
@@ -20,6 +20,7 @@ void event_handler(struct pv_event_frame *f)
 	events++;
 	irq_in_handler = shared.irq_enabled;
 	f->rip += skip;
+	f->rflags &= ~0x100UL;		/* stop single-stepping */
 }
 
 #define TYPE(f)		((unsigned int)((f).ss >> 48 & 0xf))
@@ -91,8 +92,27 @@ enum verdict test_main(void)
 	expect_event("mov %%cr3, %%rax", 3, PV_EVENT_HWEXC, 13);
 	expect_event("wrmsr", 2, PV_EVENT_HWEXC, 13);
 	expect_event("inb $0x80, %%al", 2, PV_EVENT_HWEXC, 13);
+	expect_event("lgdt (%%rsp)", 4, PV_EVENT_HWEXC, 13);
+	expect_event("lidt (%%rsp)", 4, PV_EVENT_HWEXC, 13);
+	expect_event("ltr %%ax", 3, PV_EVENT_HWEXC, 13);
+	expect_event("mov %%rax, %%cr0", 3, PV_EVENT_HWEXC, 13);
+	expect_event("invlpg (%%rax)", 3, PV_EVENT_HWEXC, 13);
+	expect_event("swapgs", 3, PV_EVENT_HWEXC, 13);
+	expect_event("rdmsr", 2, PV_EVENT_HWEXC, 13);
+	expect_event("outb %%al, $0x80", 2, PV_EVENT_HWEXC, 13);
+	check(seen.rip == last_at && seen.error_code == 0);
 	expect_event("int $0x80", 0, PV_EVENT_SWINT, 0x80);
 	check(seen.rip == last_at + 2 && INSN_LEN(seen) == 2);
+	/*
+	 * (INT1 is not tried: QEMU's TCG takes it as a request for its own
+	 * debugger and pauses the whole host VM.)
+	 */
+	/* TF set by POPF: a trap after the instruction that follows it. */
+	expect_event("pushf; orq $0x100, (%%rsp); popf; nop", 0,
+		     PV_EVENT_HWEXC, 1);
+	check(seen.rip == last_at + 11);	/* 1 + 8 + 1 + 1 bytes */
+	check(seen.rflags & 0x100);
+	check(seen.event_data == 1UL << 14);	/* DR6.BS, as FRED gives it */
 
 	/* #PF on an address the guest never mapped: not present, read. */
 	expect_event("mov 0x1000, %%rax", 8, PV_EVENT_HWEXC, 14);
