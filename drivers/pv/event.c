@@ -116,7 +116,7 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
  * addresses for ERETU.  Returns -EFAULT (the caller delivers #GP) when it
  * cannot be read or is not such a frame.
  */
-static int eret(struct pv_vcpu *vcpu, bool to_user)
+static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 {
 	struct {
 		u64 r11, rcx, rax;
@@ -126,8 +126,18 @@ static int eret(struct pv_vcpu *vcpu, bool to_user)
 	u8 *irq = irq_flag(vcpu);
 	bool ok;
 
-	if (pv_copy_guest(vcpu, r->rsp, &s, sizeof(s), false))
-		return -EFAULT;
+	/* The instruction itself has the frame at %rsp; the hypercall, below. */
+	if (hypercall) {
+		if (pv_copy_guest(vcpu, r->rsp, &s, sizeof(s), false))
+			return -EFAULT;
+	} else {
+		/* As on FRED: the whole frame, from the error code, at %rsp. */
+		if (pv_copy_guest(vcpu, r->rsp, &s.f, sizeof(s.f), false))
+			return -EFAULT;
+		s.r11 = r->r11;
+		s.rcx = r->rcx;
+		s.rax = r->rax;
+	}
 	if (to_user)
 		ok = (s.f.cs & 0xffff) == PV_USER_CS &&
 		     (s.f.ss & 0xffff) == PV_USER_DS &&
@@ -161,7 +171,7 @@ static int eret(struct pv_vcpu *vcpu, bool to_user)
  */
 int pv_erets(struct pv_vcpu *vcpu)
 {
-	return eret(vcpu, false);
+	return eret(vcpu, false, true);
 }
 
 /**
@@ -172,7 +182,22 @@ int pv_erets(struct pv_vcpu *vcpu)
  */
 int pv_eretu(struct pv_vcpu *vcpu)
 {
-	return eret(vcpu, true);
+	return eret(vcpu, true, true);
+}
+
+/**
+ * pv_eret_insn() - the guest ran ERETS or ERETU itself
+ * @vcpu:    the vCPU
+ * @to_user: ERETU
+ *
+ * Linux's FRED entry code returns with the instructions, which raise #UD
+ * in ring 3: the host carries them out with the frame at %rsp.
+ *
+ * Return: 0, or -EFAULT for a frame that cannot be taken.
+ */
+int pv_eret_insn(struct pv_vcpu *vcpu, bool to_user)
+{
+	return eret(vcpu, to_user, false);
 }
 
 /**

@@ -16,6 +16,7 @@
 #include <asm/msr-index.h>
 #include <asm/trapnr.h>
 #include <asm/traps.h>
+#include <asm/trap_pf.h>
 
 #include <pv/abi.h>
 
@@ -62,8 +63,15 @@ static bool guest_va_ok(u64 va)
 	       (va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END);
 }
 
-/* PV_HC_WRMSR: the MSRs a ring-3 kernel still needs (abi.rst). */
-static u64 wrmsr_guest(struct pv_vcpu *vcpu, u64 msr, u64 value)
+/**
+ * pv_wrmsr() - write one of the MSRs a ring-3 kernel still needs (abi.rst)
+ * @vcpu:  the vCPU
+ * @msr:   the MSR
+ * @value: its new value
+ *
+ * Return: 0, or -PV_EINVAL for another MSR or a bad value.
+ */
+u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 {
 	switch (msr) {
 	case MSR_IA32_FRED_CONFIG:
@@ -94,7 +102,14 @@ static u64 wrmsr_guest(struct pv_vcpu *vcpu, u64 msr, u64 value)
 	}
 }
 
-static u64 rdmsr_guest(struct pv_vcpu *vcpu, u64 msr)
+/**
+ * pv_rdmsr() - read one of the MSRs pv_wrmsr() writes
+ * @vcpu: the vCPU
+ * @msr:  the MSR
+ *
+ * Return: its value, or -PV_EINVAL for another MSR (pv_msr_known() tells).
+ */
+u64 pv_rdmsr(struct pv_vcpu *vcpu, u64 msr)
 {
 	switch (msr) {
 	case MSR_IA32_FRED_CONFIG:
@@ -111,6 +126,21 @@ static u64 rdmsr_guest(struct pv_vcpu *vcpu, u64 msr)
 		return 0;
 	default:
 		return -PV_EINVAL;
+	}
+}
+
+/** pv_msr_known() - is @msr one that pv_rdmsr() and pv_wrmsr() know? */
+bool pv_msr_known(u64 msr)
+{
+	switch (msr) {
+	case MSR_IA32_FRED_CONFIG:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_IA32_FRED_RSP0 ... MSR_IA32_FRED_STKLVLS:
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -288,10 +318,10 @@ static int hypercall(struct pv_vcpu *vcpu)
 					      "out of memory for shadow page tables");
 		return 0;
 	case PV_HC_WRMSR:
-		r->rax = wrmsr_guest(vcpu, r->rdi, r->rsi);
+		r->rax = pv_wrmsr(vcpu, r->rdi, r->rsi);
 		return 0;
 	case PV_HC_RDMSR:
-		r->rax = rdmsr_guest(vcpu, r->rdi);
+		r->rax = pv_rdmsr(vcpu, r->rdi);
 		return 0;
 	case PV_HC_VCPU_START:
 		r->rax = vcpu_start(vcpu, r);
@@ -324,6 +354,17 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	}
 	/* Host interrupts and NMIs were handed to the host already. */
 	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR)
+		return 0;
+	/* Privileged instructions Linux runs in places pvops do not reach. */
+	if ((vector == X86_TRAP_GP || vector == X86_TRAP_UD) && !vcpu->user_mode) {
+		ret = pv_emulate_privileged(vcpu);
+		if (ret <= 0)
+			return ret == -EFAULT ?
+				deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP) : 0;
+	}
+	/* An implicit supervisor access: only QEMU's IRET makes one. */
+	if (vector == X86_TRAP_PF && !(error & X86_PF_USER) &&
+	    !pv_emulate_iret(vcpu))
 		return 0;
 	if (vector == X86_TRAP_PF) {
 		ret = pv_mmu_fault(vcpu, cr2, &error, &gpa);

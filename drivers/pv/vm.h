@@ -125,6 +125,12 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);
+int pv_emulate_iret(struct pv_vcpu *vcpu);
+int pv_emulate_privileged(struct pv_vcpu *vcpu);
+u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value);
+u64 pv_rdmsr(struct pv_vcpu *vcpu, u64 msr);
+bool pv_msr_known(u64 msr);
+int pv_eret_insn(struct pv_vcpu *vcpu, bool to_user);
 void pv_mmio_complete(struct pv_vcpu *vcpu);
 
 int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,

@@ -161,9 +161,12 @@ enum verdict test_main(void)
 	      -PV_EBUSY);
 	work(0);
 
-	/* Each AP sends one IPI when its work is done. */
-	wait_for(&ipis[0], n);
-	check(done == n - 1);
+	/*
+	 * Each AP says it is done in memory, then rings with an IPI: IPIs on
+	 * one line coalesce like any interrupt, so they are not counted.
+	 */
+	wait_for(&done, n - 1);
+	check(ipis[0] >= 2);
 	printk("counter %lu, expected %lu\n", counter, (unsigned long)n * ROUNDS);
 	check(counter == (unsigned long)n * ROUNDS);
 	for (i = 0; i < n; i++)

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvhost: instructions the host carries out for the guest.
+ *
+ * IRETQ within ring 3 needs no help on hardware.  QEMU's TCG, though,
+ * pops the IRET frame with supervisor accesses, which SMAP refuses on
+ * the guest's (user) pages: the fault would come back forever.  Such an
+ * implicit supervisor fault at an IRETQ is answered by doing the IRETQ
+ * here, as the CPU would for a return to the same privilege level.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <asm/processor-flags.h>
+#include <asm/segment.h>
+
+#include "vm.h"
+
+/* The only selectors the guest's ring 3 has. */
+static bool iret_frame_ok(u64 cs, u64 ss)
+{
+	return (cs & 0xffff) == __USER_CS && (ss & 0xffff) == __USER_DS;
+}
+
+/**
+ * pv_emulate_iret() - carry out the guest's IRETQ at its RIP, if it is one
+ * @vcpu: the vCPU, stopped at the instruction
+ *
+ * Return: 0 when done (the guest resumes where the frame says), -EINVAL
+ * when the instruction is not IRETQ or its frame not one ring 3 could
+ * return through.
+ */
+int pv_emulate_iret(struct pv_vcpu *vcpu)
+{
+	struct pv_regs *r = &vcpu->regs;
+	struct {
+		u64 rip, cs, rflags, rsp, ss;
+	} f;
+	u8 insn[2];
+
+	if (pv_copy_guest(vcpu, r->rip, insn, sizeof(insn), false) ||
+	    insn[0] != 0x48 || insn[1] != 0xcf)
+		return -EINVAL;
+	if (pv_copy_guest(vcpu, r->rsp, &f, sizeof(f), false) ||
+	    !iret_frame_ok(f.cs, f.ss) ||
+	    ((s64)f.rip << 16 >> 16) != (s64)f.rip ||
+	    ((s64)f.rsp << 16 >> 16) != (s64)f.rsp)
+		return -EINVAL;
+	r->rip = f.rip;
+	r->rsp = f.rsp;
+	r->rflags = (f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
+	return 0;
+}
+
+/* What the guest reads from CR0 and CR4: a protected-mode, paging CPU. */
+#define PV_GUEST_CR0	(X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | \
+			 X86_CR0_WP | X86_CR0_AM | X86_CR0_PG)
+#define PV_GUEST_CR4	(X86_CR4_PAE | X86_CR4_PSE | X86_CR4_OSFXSR | \
+			 X86_CR4_OSXMMEXCPT)
+
+/* The register a ModRM r/m field (with REX.B) names. */
+static u64 *modrm_reg(struct pv_regs *r, unsigned int n)
+{
+	u64 *regs[16] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
+		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
+		&r->r12, &r->r13, &r->r14, &r->r15,
+	};
+
+	return regs[n & 15];
+}
+
+/**
+ * pv_emulate_privileged() - carry out a privileged instruction for the
+ *                           guest kernel
+ * @vcpu: the vCPU, stopped at the instruction by #GP or #UD
+ *
+ * Linux runs a few privileged instructions where no pvop reaches: the
+ * FRED entry code's ERETS and ERETU, reads of CR0 and CR4 to seed their
+ * shadows, loads of SS (a no-op: the guest kernel's SS is virtual), and
+ * RDMSR, WRMSR and WRMSRNS on the MSRs of pv_wrmsr().  The rest stays
+ * the fault it is.
+ *
+ * Return: 0 when done, -EFAULT when the guest must take #GP (a bad ERET
+ * frame or MSR), 1 when the instruction is none of these.
+ */
+int pv_emulate_privileged(struct pv_vcpu *vcpu)
+{
+	struct pv_regs *r = &vcpu->regs;
+	unsigned int len = 0;
+	u8 insn[5], rex = 0;
+	u64 msr = r->rcx & 0xffffffff, *reg;
+
+	if (pv_copy_guest(vcpu, r->rip, insn, sizeof(insn), false) &&
+	    pv_copy_guest(vcpu, r->rip, insn, 3, false))
+		return 1;
+	/* ERETS (f2 0f 01 ca), ERETU (f3 0f 01 ca) */
+	if ((insn[0] == 0xf2 || insn[0] == 0xf3) && insn[1] == 0x0f &&
+	    insn[2] == 0x01 && insn[3] == 0xca)
+		return pv_eret_insn(vcpu, insn[0] == 0xf3) ? -EFAULT : 0;
+	/* DS: Linux's WRMSRNS falls back to "ds wrmsr" of the same length. */
+	if (insn[len] == 0x3e)
+		len++;
+	if ((insn[len] & 0xf0) == 0x40)
+		rex = insn[len++];
+	/*
+	 * mov %reg, %ss: the guest kernel's stack segment is virtual, always
+	 * its kernel data segment (the hardware's stays the user one).
+	 */
+	if (insn[len] == 0x8e && (insn[len + 1] & 0xf8) == 0xd0) {
+		r->rip += len + 2;
+		return 0;
+	}
+	if (insn[len] != 0x0f)
+		return 1;
+	switch (insn[len + 1]) {
+	case 0x20:		/* mov %crN, %reg */
+		if ((insn[len + 2] >> 6) != 3)
+			return 1;
+		reg = modrm_reg(r, (insn[len + 2] & 7) | (rex & 1 ? 8 : 0));
+		switch (insn[len + 2] >> 3 & 7) {
+		case 0:
+			*reg = PV_GUEST_CR0;
+			break;
+		case 4:
+			*reg = PV_GUEST_CR4;
+			break;
+		default:
+			return 1;
+		}
+		len += 3;
+		break;
+	case 0x30:		/* wrmsr */
+	case 0x01:		/* wrmsrns: 0f 01 c6 */
+		if (insn[len + 1] == 0x01 && insn[len + 2] != 0xc6)
+			return 1;
+		if (!pv_msr_known(msr) ||
+		    pv_wrmsr(vcpu, msr, (r->rdx & 0xffffffff) << 32 |
+				       (r->rax & 0xffffffff)))
+			return -EFAULT;
+		len += insn[len + 1] == 0x01 ? 3 : 2;
+		break;
+	case 0x32:		/* rdmsr */
+		if (!pv_msr_known(msr))
+			return -EFAULT;
+		msr = pv_rdmsr(vcpu, msr);
+		r->rax = msr & 0xffffffff;
+		r->rdx = msr >> 32;
+		len += 2;
+		break;
+	default:
+		return 1;
+	}
+	r->rip += len;
+	return 0;
+}
