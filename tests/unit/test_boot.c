@@ -205,6 +205,16 @@ static void expect_refused(const char *why)
 		fail_msg("error '%s' does not say '%s'", err, why);
 }
 
+/* Linux's per-CPU section is linked at 0: loaded at p_paddr all the same. */
+static void test_zero_based_segment(void **state)
+{
+	(void)state;
+	kern.ph[1].p_vaddr = 0;
+	assert_int_equal(boot_setup(&mem, &params, &out, err, sizeof(err)), 0);
+	assert_int_equal(mem.base[KBASE + TEXT_SIZE], 0xdd);
+	assert_int_equal(mem.base[KBASE + TEXT_SIZE + DATA_MEM - 1], 0);
+}
+
 static void test_refused(void **state)
 {
 	static char longline[PV_BOOT_CMDLINE_SIZE + 1];
@@ -260,6 +270,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_initrd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_based_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 	};
 

@@ -73,7 +73,11 @@ static int load_segments(struct guest_mem *mem, const struct boot_params *p,
 			return fail(err, errlen,
 				    "segment %u: not in the first %llu MiB of guest memory",
 				    i, PV_KERNEL_MAP_SIZE >> 20);
-		if (ph.p_vaddr != PV_KERNEL_MAP_BASE + ph.p_paddr)
+		/*
+		 * Linked where the kernel map puts it; or at 0, as Linux's
+		 * per-CPU section is (reached through the kernel map too).
+		 */
+		if (ph.p_vaddr != PV_KERNEL_MAP_BASE + ph.p_paddr && ph.p_vaddr)
 			return fail(err, errlen,
 				    "segment %u: p_vaddr %#llx is not %#llx + p_paddr",
 				    i, (unsigned long long)ph.p_vaddr,

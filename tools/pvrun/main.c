@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -166,6 +167,48 @@ static void create_guest(int sys, const char *kernel, struct boot_params *bp,
 	}
 }
 
+/*
+ * SIGQUIT (Ctrl-\\): each vCPU says where it is, and the guest goes on.
+ * The thread that takes the signal pokes the others with SIGUSR1, so that
+ * every vCPU leaves PV_RUN and dumps its own registers.
+ */
+static volatile sig_atomic_t dump_generation;
+static pthread_t vcpu_threads[PV_MAX_VCPUS];
+static unsigned int nr_threads;
+
+static void on_sigquit(int sig)
+{
+	unsigned int i;
+
+	(void)sig;
+	dump_generation++;
+	for (i = 0; i < nr_threads; i++)
+		if (!pthread_equal(vcpu_threads[i], pthread_self()))
+			pthread_kill(vcpu_threads[i], SIGUSR1);
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+static void dump_vcpu(int vcpu)
+{
+	struct pv_regs r;
+	struct pv_sregs s;
+
+	if (ioctl(vcpu, PV_GET_REGS, &r) < 0 || ioctl(vcpu, PV_GET_SREGS, &s) < 0)
+		return;
+	fprintf(stderr,
+		"pvrun: vCPU fd %d: rip %#llx rsp %#llx rflags %#llx cr3 %#llx\n"
+		"  rax %#llx rbx %#llx rcx %#llx rdx %#llx rsi %#llx rdi %#llx\n",
+		vcpu, (unsigned long long)r.rip, (unsigned long long)r.rsp,
+		(unsigned long long)r.rflags, (unsigned long long)s.cr3,
+		(unsigned long long)r.rax, (unsigned long long)r.rbx,
+		(unsigned long long)r.rcx, (unsigned long long)r.rdx,
+		(unsigned long long)r.rsi, (unsigned long long)r.rdi);
+}
+
 static const char *const shutdown_names[] = {
 	[PV_SHUTDOWN_POWEROFF] = "poweroff",
 	[PV_SHUTDOWN_REBOOT] = "reboot",
@@ -180,6 +223,7 @@ static const char *const shutdown_names[] = {
 static int run_vcpu(int sys, int vcpu)
 {
 	int size = ioctl(sys, PV_GET_VCPU_MMAP_SIZE, 0);
+	sig_atomic_t dumped = dump_generation;
 	struct pv_run *run;
 
 	if (size < (int)sizeof(*run))
@@ -189,8 +233,13 @@ static int run_vcpu(int sys, int vcpu)
 		die("cannot map the vCPU's run page: %s", strerror(errno));
 	for (;;) {
 		if (ioctl(vcpu, PV_RUN, 0) < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				if (dumped != dump_generation) {
+					dumped = dump_generation;
+					dump_vcpu(vcpu);
+				}
 				continue;
+			}
 			die("PV_RUN: %s", strerror(errno));
 		}
 		switch (run->exit_reason) {
@@ -245,14 +294,28 @@ static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus)
 	pthread_t t;
 	int err;
 
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	sigset_t quit;
+
 	pvhost_fd = sys;
+	/* No SA_RESTART: the signal must end PV_RUN with EINTR. */
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_sigquit;
+	sigaction(SIGQUIT, &sa, NULL);
+	/* Until every thread is known, SIGQUIT waits. */
+	sigemptyset(&quit);
+	sigaddset(&quit, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &quit, NULL);
+	vcpu_threads[nr_threads++] = pthread_self();
 	for (i = 1; i < nr_vcpus; i++) {
 		err = pthread_create(&t, NULL, vcpu_thread,
 				     (void *)(intptr_t)vcpus[i]);
 		if (err)
 			die("cannot start a thread for vCPU %u: %s", i,
 			    strerror(err));
+		vcpu_threads[nr_threads++] = t;
 	}
+	pthread_sigmask(SIG_UNBLOCK, &quit, NULL);
 	return run_vcpu(sys, vcpus[0]);
 }
 
