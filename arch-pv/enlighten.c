@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pv guest: from pvrun's entry to start_kernel(), and the CPU operations
+ * a ring-3 kernel cannot do itself.
+ *
+ * The model is xen_start_kernel(): take the boot info, install the pvops
+ * and the platform hooks, describe the boot to the generic code through
+ * boot_params, and start the kernel.
+ */
+#include <linux/init.h>
+#include <linux/cpufeature.h>
+#include <linux/kernel.h>
+#include <linux/notifier.h>
+#include <linux/panic_notifier.h>
+#include <linux/pgtable.h>
+#include <linux/pm.h>
+#include <linux/processor.h>
+#include <linux/smp.h>
+#include <linux/start_kernel.h>
+#include <asm/bootparam.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/e820/api.h>
+#include <asm/i8259.h>
+#include <asm/msr-index.h>
+#include <asm/paravirt.h>
+#include <asm/reboot.h>
+#include <asm/setup.h>
+#include <asm/tlbflush.h>
+#include <asm/x86_init.h>
+
+#include "hypercall.h"
+#include "pv.h"
+
+struct pv_boot_info pv_boot_info __initdata;
+static char pv_cmdline[COMMAND_LINE_SIZE] __initdata;
+
+/* The shared page of each vCPU: one instruction reaches a field of ours. */
+DEFINE_PER_CPU_PAGE_ALIGNED(struct pv_vcpu_shared, pv_vcpu_shared);
+
+/* Register this CPU's shared page with the host; it moves once, at boot. */
+void pv_register_shared_page(void)
+{
+	if (pv_hypercall1(PV_HC_VCPU_REGISTER, __pa(this_cpu_ptr(&pv_vcpu_shared))))
+		panic("pv: the host refused this vCPU's shared page");
+}
+
+/* --- CPU operations */
+
+static void pv_cpuid(unsigned int *ax, unsigned int *bx, unsigned int *cx,
+		     unsigned int *dx)
+{
+	unsigned int leaf = *ax, subleaf = *cx;
+
+	native_cpuid(ax, bx, cx, dx);
+	switch (leaf) {
+	case 1:
+		/*
+		 * What a ring-3 kernel cannot use: MONITOR, VMX, SMX, EST,
+		 * TM2, PDCM, PCID, DCA, x2APIC, TSC deadline, XSAVE (XSETBV
+		 * is privileged) and AVX with it; MCE, MTRR, APIC, PGE, MCA,
+		 * PAT, DS, ACPI, TM, PBE.
+		 */
+		*cx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(15) |
+			 BIT(17) | BIT(18) | BIT(21) | BIT(24) | BIT(26) |
+			 BIT(27) | BIT(28));
+		*cx |= BIT(31);		/* a hypervisor is there */
+		*dx &= ~(BIT(7) | BIT(9) | BIT(12) | BIT(13) | BIT(14) |
+			 BIT(16) | BIT(21) | BIT(22) | BIT(29) | BIT(31));
+		break;
+	case 6:				/* thermal and power: none */
+		*ax = *bx = *cx = *dx = 0;
+		break;
+	case 7:
+		if (subleaf == 0) {
+			/* BMI1, BMI2, ERMS, ADX, CLFLUSHOPT, CLWB, SHA. */
+			*bx &= BIT(3) | BIT(8) | BIT(9) | BIT(19) | BIT(23) |
+			       BIT(24) | BIT(29);
+			*cx = 0;
+			*dx = 0;
+		} else if (subleaf == 1) {
+			/* FRED, as the host delivers events; no LKGS. */
+			*ax = BIT(17);
+			*bx = *cx = *dx = 0;
+		} else {
+			*ax = *bx = *cx = *dx = 0;
+		}
+		break;
+	case 0xa:			/* no PMU */
+	case 0xb:			/* no x2APIC topology */
+	case 0xd:			/* no XSAVE */
+	case 0xf:
+	case 0x10:
+	case 0x14:
+	case 0x1f:
+		*ax = *bx = *cx = *dx = 0;
+		break;
+	case 0x80000001:
+		/* No RDTSCP (its TSC_AUX is the host's), no SVM. */
+		*cx &= ~BIT(2);
+		*dx &= ~BIT(27);
+		break;
+	}
+}
+
+/* The MSRs the host keeps for us (abi.rst); the others read as 0. */
+static bool pv_msr_is_host(unsigned int msr)
+{
+	switch (msr) {
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_IA32_FRED_RSP0 ... MSR_IA32_FRED_STKLVLS:
+	case MSR_IA32_FRED_CONFIG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static u64 pv_read_msr_safe(unsigned int msr, int *err)
+{
+	*err = 0;
+	if (pv_msr_is_host(msr))
+		return pv_hypercall1(PV_HC_RDMSR, msr);
+	*err = -EIO;
+	return 0;
+}
+
+static u64 pv_read_msr(unsigned int msr)
+{
+	int err;
+
+	return pv_read_msr_safe(msr, &err);
+}
+
+static int pv_write_msr_safe(unsigned int msr, unsigned int low,
+			     unsigned int high)
+{
+	u64 val = (u64)high << 32 | low;
+
+	if (pv_msr_is_host(msr))
+		return pv_hypercall2(PV_HC_WRMSR, msr, val) ? -EIO : 0;
+	/* STAR, TSC_AUX, PAT and the like: nothing for a ring-3 kernel. */
+	return -EIO;
+}
+
+static void pv_write_msr(unsigned int msr, unsigned int low, unsigned int high)
+{
+	pv_write_msr_safe(msr, low, high);
+}
+
+static unsigned long pv_read_cr0(void)
+{
+	return X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+	       X86_CR0_WP | X86_CR0_AM | X86_CR0_PG;
+}
+
+/* The kernel's CR4 shadow (cpu_tlbstate.cr4) is all there is of CR4. */
+static void pv_write_cr4(unsigned long cr4)
+{
+}
+
+static unsigned long pv_get_debugreg(int regno)
+{
+	switch (regno) {
+	case 6:
+		return DR6_RESERVED;
+	case 7:
+		return DR7_FIXED_1;
+	default:
+		return 0;
+	}
+}
+
+/* No guest debug registers yet: breakpoints are not offered. */
+static void pv_set_debugreg(int regno, unsigned long value)
+{
+}
+
+static unsigned long pv_store_tr(void)
+{
+	return GDT_ENTRY_TSS * 8;
+}
+
+/*
+ * A new user GS selector: its base is the descriptor's, 0.  Under FRED
+ * the user's GS base is MSR_KERNEL_GS_BASE while the kernel runs.
+ */
+static void pv_load_gs_index(unsigned int sel)
+{
+	pv_hypercall2(PV_HC_WRMSR, MSR_KERNEL_GS_BASE, 0);
+}
+
+static u64 pv_read_pmc(int counter)
+{
+	return 0;
+}
+
+static void pv_nop_desc(const struct desc_ptr *desc)
+{
+}
+
+static void pv_set_ldt(const void *desc, unsigned int entries)
+{
+}
+
+static void __init pv_init_cpu_ops(void)
+{
+	pv_ops.cpu.io_delay = paravirt_nop;
+	pv_ops.cpu.get_debugreg = pv_get_debugreg;
+	pv_ops.cpu.set_debugreg = pv_set_debugreg;
+	pv_ops.cpu.read_cr0 = pv_read_cr0;
+	pv_ops.cpu.write_cr0 = (void *)paravirt_nop;
+	pv_ops.cpu.write_cr4 = pv_write_cr4;
+	pv_ops.cpu.load_tr_desc = paravirt_nop;
+	pv_ops.cpu.load_gdt = pv_nop_desc;
+	pv_ops.cpu.load_idt = pv_nop_desc;
+	pv_ops.cpu.set_ldt = pv_set_ldt;
+	pv_ops.cpu.store_tr = pv_store_tr;
+	pv_ops.cpu.load_gs_index = pv_load_gs_index;
+	pv_ops.cpu.wbinvd = paravirt_nop;
+	pv_ops.cpu.cpuid = pv_cpuid;
+	pv_ops.cpu.read_msr = pv_read_msr;
+	pv_ops.cpu.write_msr = pv_write_msr;
+	pv_ops.cpu.read_msr_safe = pv_read_msr_safe;
+	pv_ops.cpu.write_msr_safe = pv_write_msr_safe;
+	pv_ops.cpu.read_pmc = pv_read_pmc;
+}
+
+/* --- The platform */
+
+/* The boot info's memory map, as the e820 table the kernel works from. */
+static char *__init pv_memory_setup(void)
+{
+	const struct pv_mem_range *r = pv_boot_info.mem;
+	unsigned int i;
+
+	for (i = 0; i < min_t(u32, pv_boot_info.nr_mem, PV_BOOT_MAX_MEM); i++) {
+		/* The boot tables and stack stay until the kernel has its own. */
+		e820__range_add(r[i].start, r[i].size,
+				r[i].type == PV_MEM_RESERVED ||
+				r[i].type == PV_MEM_BOOT_DATA ?
+				E820_TYPE_RESERVED : E820_TYPE_RAM);
+	}
+	e820__update_table(e820_table);
+	return "pv";
+}
+
+/*
+ * After early_cpu_init(), which drops FRED unless "fred=on": events
+ * arrive FRED-shaped whatever the host CPU has, so FRED it is.
+ */
+static void __init pv_arch_setup(void)
+{
+	setup_force_cpu_cap(X86_FEATURE_FRED);
+}
+
+/* --- Power off, reboot and panic: the VM ends, pvrun says how */
+
+static void pv_shutdown(unsigned int reason, unsigned int status)
+{
+	pv_hypercall2(PV_HC_SHUTDOWN, reason, status);
+	for (;;)
+		pv_hypercall0(PV_HC_HALT);
+}
+
+static void pv_power_off(void)
+{
+	pv_shutdown(PV_SHUTDOWN_POWEROFF, 0);
+}
+
+static void pv_restart(char *cmd)
+{
+	pv_shutdown(PV_SHUTDOWN_REBOOT, 0);
+}
+
+static void pv_emergency_restart(void)
+{
+	pv_shutdown(PV_SHUTDOWN_REBOOT, 0);
+}
+
+static int pv_panic_event(struct notifier_block *nb, unsigned long event,
+			  void *msg)
+{
+	pv_shutdown(PV_SHUTDOWN_CRASH, 1);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pv_panic_block = {
+	.notifier_call = pv_panic_event,
+	.priority = INT_MIN,	/* after the others have said their piece */
+};
+
+/*
+ * setup_per_cpu_areas() has just moved this CPU's per-CPU data, the
+ * shared page with it: tell the host where it is now.
+ */
+static void __init pv_smp_prepare_boot_cpu(void)
+{
+	native_smp_prepare_boot_cpu();
+	pv_register_shared_page();
+}
+
+static void __init pv_init_platform(void)
+{
+	smp_ops.smp_prepare_boot_cpu = pv_smp_prepare_boot_cpu;
+	machine_ops.power_off = pv_power_off;
+	machine_ops.halt = pv_power_off;
+	machine_ops.restart = pv_restart;
+	machine_ops.emergency_restart = pv_emergency_restart;
+	pm_power_off = pv_power_off;
+	atomic_notifier_chain_register(&panic_notifier_list, &pv_panic_block);
+
+	x86_init.resources.memory_setup = pv_memory_setup;
+	x86_init.resources.probe_roms = x86_init_noop;
+	x86_init.resources.dmi_setup = x86_init_noop;
+	x86_init.mpparse.find_mptable = x86_init_noop;
+	x86_init.mpparse.early_parse_smp_cfg = x86_init_noop;
+	x86_init.oem.arch_setup = pv_arch_setup;
+	legacy_pic = &null_legacy_pic;		/* no i8259 */
+	/* No PC legacy: no CMOS clock, no i8042 (every port faults). */
+	x86_platform.legacy.rtc = 0;
+	x86_platform.legacy.i8042 = X86_LEGACY_I8042_PLATFORM_ABSENT;
+	x86_platform.realmode_reserve = x86_init_noop;
+	x86_platform.realmode_init = x86_init_noop;
+}
+
+/**
+ * pv_start_kernel() - the C entry point, called by pv_startup_64
+ * @bi: the boot info pvrun wrote, in the direct map
+ */
+asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot_info *bi)
+{
+	if (bi->magic != PV_BOOT_MAGIC || bi->abi_version != PV_ABI_VERSION)
+		pv_hypercall2(PV_HC_SHUTDOWN, PV_SHUTDOWN_CRASH, 1);
+	pv_boot_info = *bi;
+
+	pv_hypercall2(PV_HC_WRMSR, MSR_IA32_FRED_CONFIG,
+		      (unsigned long)pv_early_event_entry);
+	pv_register_shared_page();
+
+	pv_info.name = "pv";
+	pv_init_cpu_ops();
+	pv_init_irq_ops();
+	pv_init_mmu_ops();
+	pv_init_platform();
+	pv_init_time_ops();
+	pv_console_init();	/* takes locks: after the irq ops */
+	setup_force_cpu_cap(X86_FEATURE_HYPERVISOR);
+	setup_force_cpu_cap(X86_FEATURE_PV_GUEST);	/* pvops stay calls */
+
+	strscpy(pv_cmdline, pv_boot_info.cmdline, sizeof(pv_cmdline));
+	boot_params.hdr.cmd_line_ptr = __pa_symbol(pv_cmdline);
+	boot_params.hdr.type_of_loader = 0xff;	/* none of the known ones */
+	boot_params.hdr.ramdisk_image = pv_boot_info.initrd_start;
+	boot_params.hdr.ramdisk_size = pv_boot_info.initrd_size;
+
+	/*
+	 * The kernel's own page tables: head_64.S built the kernel map in
+	 * early_top_pgt, which x86_64_start_kernel() would link in.
+	 */
+	init_top_pgt[511] = early_top_pgt[511];
+
+	/* What the kernel would read from CR4, which ring 3 cannot. */
+	this_cpu_write(cpu_tlbstate.cr4, X86_CR4_PAE | X86_CR4_PSE |
+		       X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+
+	x86_64_start_reservations((char *)__pa_symbol(&boot_params));
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pv guest: hypercalls, SYSCALL in virtual supervisor mode with Linux's
+ * syscall register convention (include/pv/abi.h).
+ */
+#ifndef _ARCH_X86_PV_HYPERCALL_H
+#define _ARCH_X86_PV_HYPERCALL_H
+
+#include <linux/types.h>
+#include <asm/unwind_hints.h>
+#include <pv/abi.h>
+
+static __always_inline long pv_hypercall3(unsigned long nr, unsigned long a1,
+					  unsigned long a2, unsigned long a3)
+{
+	long ret;
+
+	/*
+	 * objtool takes SYSCALL for a context switch; to the kernel running
+	 * here it is a call that returns, with the stack as it was.
+	 */
+	asm volatile(UNWIND_HINT_SAVE
+		     "syscall\n\t"
+		     UNWIND_HINT_RESTORE
+		     : "=a" (ret), "+D" (a1), "+S" (a2), "+d" (a3)
+		     : "a" (nr)
+		     : "rcx", "r11", "r8", "r9", "r10", "memory");
+	return ret;
+}
+
+static __always_inline long pv_hypercall2(unsigned long nr, unsigned long a1,
+					  unsigned long a2)
+{
+	return pv_hypercall3(nr, a1, a2, 0);
+}
+
+static __always_inline long pv_hypercall1(unsigned long nr, unsigned long a1)
+{
+	return pv_hypercall3(nr, a1, 0, 0);
+}
+
+static __always_inline long pv_hypercall0(unsigned long nr)
+{
+	return pv_hypercall3(nr, 0, 0, 0);
+}
+
+#endif /* _ARCH_X86_PV_HYPERCALL_H */

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pv guest: CR2, CR3 and TLB flushes.  The host's shadow page tables
+ * behave like a TLB that knows no global pages and no PCIDs: the kernel
+ * writes its page tables as on hardware and flushes them through these
+ * operations.
+ */
+#include <linux/init.h>
+#include <asm/paravirt.h>
+#include <asm/tlbflush.h>
+
+#include "hypercall.h"
+#include "pv.h"
+
+/* This vCPU's CR3 as the kernel wrote it. */
+static DEFINE_PER_CPU(unsigned long, pv_cr3);
+
+__visible unsigned long pv_read_cr2(void)
+{
+	return this_cpu_read(pv_vcpu_shared.cr2);
+}
+
+PV_CALLEE_SAVE_REGS_THUNK(pv_read_cr2);
+
+static void pv_write_cr2(unsigned long cr2)
+{
+	this_cpu_write(pv_vcpu_shared.cr2, cr2);
+}
+
+static unsigned long pv_read_cr3(void)
+{
+	return this_cpu_read(pv_cr3);
+}
+
+static void pv_write_cr3(unsigned long cr3)
+{
+	this_cpu_write(pv_cr3, cr3);
+	if (pv_hypercall2(PV_HC_LOAD_CR3, cr3 & CR3_ADDR_MASK, 0))
+		panic("pv: the host refused CR3 %#lx", cr3);
+}
+
+static void pv_flush_tlb_user(void)
+{
+	pv_hypercall3(PV_HC_FLUSH_TLB, 0, 0, 0);
+}
+
+static void pv_flush_tlb_kernel(void)
+{
+	pv_hypercall3(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL);
+}
+
+static void pv_flush_tlb_one_user(unsigned long addr)
+{
+	pv_hypercall3(PV_HC_FLUSH_TLB, addr, 1, 0);
+}
+
+void __init pv_init_mmu_ops(void)
+{
+	this_cpu_write(pv_cr3, pv_boot_info.boot_pgd);
+	pv_ops.mmu.read_cr2 = PV_CALLEE_SAVE(pv_read_cr2);
+	pv_ops.mmu.write_cr2 = pv_write_cr2;
+	pv_ops.mmu.read_cr3 = pv_read_cr3;
+	pv_ops.mmu.write_cr3 = pv_write_cr3;
+	pv_ops.mmu.flush_tlb_user = pv_flush_tlb_user;
+	pv_ops.mmu.flush_tlb_kernel = pv_flush_tlb_kernel;
+	pv_ops.mmu.flush_tlb_one_user = pv_flush_tlb_one_user;
+}

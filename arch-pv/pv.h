@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pv guest: what the files of arch/x86/pv/ share.
+ */
+#ifndef _ARCH_X86_PV_PV_H
+#define _ARCH_X86_PV_PV_H
+
+#include <linux/percpu.h>
+#include <linux/init.h>
+#include <linux/linkage.h>
+#include <pv/abi.h>
+
+struct pt_regs;
+
+/* This vCPU's shared page (abi.h). */
+DECLARE_PER_CPU_PAGE_ALIGNED(struct pv_vcpu_shared, pv_vcpu_shared);
+
+extern struct pv_boot_info pv_boot_info;
+extern char pv_early_event_entry[];
+
+asmlinkage void __init __noreturn pv_start_kernel(const struct pv_boot_info *bi);
+void __init pv_console_init(void);
+void pv_console_write(const char *s, unsigned int len);
+void __init pv_early_event(struct pt_regs *regs);
+void __init pv_init_irq_ops(void);
+void __init pv_init_mmu_ops(void);
+void __init pv_init_time_ops(void);
+void pv_register_shared_page(void);
+
+/* pvops behind PV_CALLEE_SAVE thunks */
+unsigned long pv_save_fl(void);
+void pv_irq_disable(void);
+void pv_irq_enable(void);
+unsigned long pv_read_cr2(void);
+
+/* The timer's system vector (DEFINE_IDTENTRY_SYSVEC) */
+void sysvec_pv_timer(struct pt_regs *regs);
+void fred_sysvec_pv_timer(struct pt_regs *regs);
+
+#endif /* _ARCH_X86_PV_PV_H */

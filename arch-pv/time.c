@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pv guest: time.  The host keeps a pvclock in each vCPU's shared page,
+ * so the TSC frequency is known without calibration.
+ */
+#include <linux/clockchips.h>
+#include <linux/clocksource.h>
+#include <linux/init.h>
+#include <linux/sched_clock.h>
+#include <linux/cpufeature.h>
+#include <asm/idtentry.h>
+#include <asm/irq_regs.h>
+#include <asm/irq_vectors.h>
+#include <asm/paravirt.h>
+#include <asm/pvclock.h>
+#include <asm/timer.h>
+#include <asm/x86_init.h>
+
+#include "hypercall.h"
+#include "pv.h"
+
+/* The vector the timer's line is bound to; its handler is ours. */
+#define PV_TIMER_VECTOR		HYPERVISOR_CALLBACK_VECTOR
+
+static struct pvclock_vcpu_time_info *this_clock(void)
+{
+	return (void *)this_cpu_ptr(&pv_vcpu_shared.clock);
+}
+
+/* --- pvclock: the clocksource and sched_clock */
+
+static u64 pv_clock_read(void)
+{
+	u64 ns;
+
+	preempt_disable_notrace();
+	ns = pvclock_clocksource_read_nowd(this_clock());
+	preempt_enable_notrace();
+	return ns;
+}
+
+static u64 pv_clocksource_read(struct clocksource *cs)
+{
+	return pv_clock_read();
+}
+
+static noinstr u64 pv_sched_clock(void)
+{
+	return pvclock_clocksource_read_nowd(this_clock());
+}
+
+static struct clocksource pv_clocksource = {
+	.name	= "pv-clock",
+	.rating	= 400,
+	.read	= pv_clocksource_read,
+	.mask	= CLOCKSOURCE_MASK(64),
+	.flags	= CLOCK_SOURCE_IS_CONTINUOUS,
+};
+
+/* --- The one-shot timer: PV_HC_SET_TIMER, on line PV_LINE_TIMER */
+
+static DEFINE_PER_CPU(struct clock_event_device, pv_clockevent);
+
+static int pv_timer_next_event(unsigned long delta,
+			       struct clock_event_device *evt)
+{
+	return pv_hypercall1(PV_HC_SET_TIMER, pv_clock_read() + delta) ? -ETIME : 0;
+}
+
+static int pv_timer_shutdown(struct clock_event_device *evt)
+{
+	pv_hypercall1(PV_HC_SET_TIMER, 0);
+	return 0;
+}
+
+DEFINE_IDTENTRY_SYSVEC(sysvec_pv_timer)
+{
+	struct clock_event_device *evt = this_cpu_ptr(&pv_clockevent);
+	struct pt_regs *old_regs = set_irq_regs(regs);
+
+	inc_irq_stat(apic_timer_irqs);
+	if (evt->event_handler)
+		evt->event_handler(evt);
+	set_irq_regs(old_regs);
+}
+
+/* This CPU's timer: its line bound to our vector, the device registered. */
+static void pv_setup_percpu_clockev(void)
+{
+	struct clock_event_device *evt = this_cpu_ptr(&pv_clockevent);
+
+	if (pv_hypercall2(PV_HC_IRQ_BIND, PV_LINE_TIMER, PV_TIMER_VECTOR))
+		panic("pv: cannot bind the timer's interrupt line");
+	evt->name = "pv-timer";
+	evt->features = CLOCK_EVT_FEAT_ONESHOT;
+	evt->rating = 400;
+	evt->cpumask = cpumask_of(smp_processor_id());
+	evt->set_next_event = pv_timer_next_event;
+	evt->set_state_shutdown = pv_timer_shutdown;
+	evt->set_state_oneshot_stopped = pv_timer_shutdown;
+	clockevents_config_and_register(evt, NSEC_PER_SEC, 1000, LONG_MAX);
+}
+
+static void __init pv_timer_init(void)
+{
+	clocksource_register_hz(&pv_clocksource, NSEC_PER_SEC);
+	paravirt_set_sched_clock(pv_sched_clock);
+	pv_setup_percpu_clockev();
+}
+
+static unsigned long pv_tsc_khz(void)
+{
+	struct pvclock_vcpu_time_info *clock =
+		(void *)this_cpu_ptr(&pv_vcpu_shared.clock);
+
+	return pvclock_tsc_khz(clock);
+}
+
+/* No wall clock in the ABI yet: the guest starts at the epoch. */
+static void pv_get_wallclock(struct timespec64 *now)
+{
+	now->tv_sec = 0;
+	now->tv_nsec = 0;
+}
+
+static int pv_set_wallclock(const struct timespec64 *now)
+{
+	return -ENODEV;
+}
+
+void __init pv_init_time_ops(void)
+{
+	x86_platform.calibrate_tsc = pv_tsc_khz;
+	x86_platform.calibrate_cpu = pv_tsc_khz;
+	x86_platform.get_wallclock = pv_get_wallclock;
+	x86_platform.set_wallclock = pv_set_wallclock;
+	setup_force_cpu_cap(X86_FEATURE_TSC_KNOWN_FREQ);
+	setup_force_cpu_cap(X86_FEATURE_TSC_RELIABLE);
+	x86_init.timers.timer_init = pv_timer_init;
+	x86_init.timers.setup_percpu_clockev = x86_init_noop;
+	x86_cpuinit.setup_percpu_clockev = pv_setup_percpu_clockev;
+	/* Before init_IRQ() completes the table: sysvecs are fixed then. */
+	fred_install_sysvec(PV_TIMER_VECTOR, fred_sysvec_pv_timer);
+}
