@@ -1,0 +1,19 @@
+# The Linux guest (make guest) boots under pvhost.ko to its busybox
+# userspace, runs a few commands there and powers off: pvrun exits 0.
+. /pv/tests/lib.sh
+[ -f /pv/vmlinux ] || fail "no guest kernel in the host VM"
+timeout 150 pvrun --kernel /pv/vmlinux --initrd /pv/tests/linux-test.cpio \
+	--append console=hvc0 > /tmp/linux.out 2>&1
+rc=$?
+# (the console turns \n into \r\n, as a terminal wants)
+tr -d '\r' < /tmp/linux.out > /tmp/linux.txt
+tail -n 12 /tmp/linux.txt
+[ $rc = 0 ] || fail "pvrun exit status $rc"
+grep -q 'Linux version 6\.12' /tmp/linux.txt || fail "no kernel banner"
+grep -q '^pipe: THROUGH-A-PIPE$' /tmp/linux.txt || fail "pipes"
+grep -q '^child exit status: 7$' /tmp/linux.txt || fail "fork/exec/wait"
+grep -q '^pv-linux-test: userspace ok$' /tmp/linux.txt || fail "userspace"
+if grep -E 'WARNING|BUG|Oops|Call Trace' /tmp/linux.txt; then
+	fail "the guest kernel complained"
+fi
+exit 0
