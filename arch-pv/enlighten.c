@@ -65,6 +65,7 @@ static void pv_cpuid(unsigned int *ax, unsigned int *bx, unsigned int *cx,
 			 BIT(17) | BIT(18) | BIT(21) | BIT(24) | BIT(26) |
 			 BIT(27) | BIT(28));
 		*cx |= BIT(31);		/* a hypervisor is there */
+		*bx &= 0x00ffffff;	/* APIC ID: the host CPU's means nothing */
 		*dx &= ~(BIT(7) | BIT(9) | BIT(12) | BIT(13) | BIT(14) |
 			 BIT(16) | BIT(21) | BIT(22) | BIT(29) | BIT(31));
 		break;
