@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pv guest: hvc0, the console a shell runs on.  Output goes to pvrun's
- * stdout by PV_HC_CONSOLE_WRITE.  Input is not in the ABI yet: reads
- * find nothing.
+ * stdout by PV_HC_CONSOLE_WRITE, input comes from its stdin by
+ * PV_HC_CONSOLE_READ.  There is no console interrupt: the hvc core polls.
  */
 #include <linux/init.h>
 #include <linux/types.h>
 
 #include "../../../drivers/tty/hvc/hvc_console.h"
+#include "hypercall.h"
 #include "pv.h"
 
 #define PV_HVC_COOKIE	0x7076	/* "pv" */
@@ -20,7 +21,9 @@ static ssize_t pv_hvc_put_chars(u32 vtermno, const u8 *buf, size_t count)
 
 static ssize_t pv_hvc_get_chars(u32 vtermno, u8 *buf, size_t count)
 {
-	return 0;
+	long n = pv_hypercall2(PV_HC_CONSOLE_READ, (unsigned long)buf, count);
+
+	return n < 0 ? 0 : n;
 }
 
 static const struct hv_ops pv_hvc_ops = {

@@ -239,6 +239,15 @@ static int hypercall(struct pv_vcpu *vcpu)
 		run->exit_reason = PV_EXIT_CONSOLE;
 		run->console.len = len;
 		return 1;
+	case PV_HC_CONSOLE_READ:
+		len = min_t(u64, r->rsi, sizeof(run->console.data));
+		len = pv_console_read(vcpu->vm, run->console.data, len);
+		if (len && pv_copy_guest(vcpu, r->rdi, run->console.data, len, true)) {
+			r->rax = -PV_EFAULT;	/* (the bytes are lost) */
+			return 0;
+		}
+		r->rax = len;
+		return 0;
 	case PV_HC_SHUTDOWN:
 		if (r->rdi > PV_SHUTDOWN_CRASH) {
 			r->rax = -PV_EINVAL;

@@ -187,6 +187,57 @@ static int pv_irq_line(struct pv_vm *vm, void __user *argp)
 	return vcpu ? 0 : -ENXIO;
 }
 
+/* PV_CONSOLE_INPUT: queue what was typed; the guest reads it by hypercall. */
+static long pv_console_input(struct pv_vm *vm, void __user *argp)
+{
+	struct pv_console_input req;
+	unsigned int done = 0, chunk, n, i;
+	u8 buf[256];
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || req.len > PV_CONSOLE_MAX)
+		return -EINVAL;
+	while (done < req.len) {
+		chunk = min_t(unsigned int, req.len - done, sizeof(buf));
+		if (copy_from_user(buf, u64_to_user_ptr(req.data) + done, chunk))
+			return done ? done : -EFAULT;
+		spin_lock(&vm->console_lock);
+		n = min_t(unsigned int, chunk, PV_CONSOLE_MAX - vm->console_len);
+		for (i = 0; i < n; i++)
+			vm->console_in[(vm->console_head + vm->console_len++) %
+				       PV_CONSOLE_MAX] = buf[i];
+		spin_unlock(&vm->console_lock);
+		done += n;
+		if (n < chunk)
+			break;		/* full: the guest has not read yet */
+	}
+	return done;
+}
+
+/**
+ * pv_console_read() - take up to @len bytes of console input
+ * @vm:  the VM
+ * @buf: where they go
+ * @len: room in @buf
+ *
+ * Return: the bytes taken, 0 when nothing was typed.
+ */
+size_t pv_console_read(struct pv_vm *vm, u8 *buf, size_t len)
+{
+	size_t n, i;
+
+	spin_lock(&vm->console_lock);
+	n = min_t(size_t, len, vm->console_len);
+	for (i = 0; i < n; i++) {
+		buf[i] = vm->console_in[vm->console_head];
+		vm->console_head = (vm->console_head + 1) % PV_CONSOLE_MAX;
+	}
+	vm->console_len -= n;
+	spin_unlock(&vm->console_lock);
+	return n;
+}
+
 static long pv_vm_ioctl(struct file *filp, unsigned int ioctl,
 			unsigned long arg)
 {
@@ -199,6 +250,8 @@ static long pv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return pv_vcpu_create(vm, arg);
 	case PV_IRQ_LINE:
 		return pv_irq_line(vm, (void __user *)arg);
+	case PV_CONSOLE_INPUT:
+		return pv_console_input(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -235,6 +288,7 @@ int pv_vm_create(void)
 		return -ENOMEM;
 	refcount_set(&vm->refs, 1);
 	mutex_init(&vm->lock);
+	spin_lock_init(&vm->console_lock);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
 	vm->start_ns = ktime_get_ns();

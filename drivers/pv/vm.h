@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/hrtimer.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <asm/fpu/api.h>
 #include <asm/pgtable_types.h>
@@ -38,6 +39,10 @@ struct pv_vm {
 	u64 id;			/* unique for the module's life, never 0 */
 	bool lines_injected;	/* the launcher raises lines (devices) */
 	unsigned int nr_vcpus;	/* created so far (under @lock) */
+	/* Console input from the launcher, until the guest reads it. */
+	spinlock_t console_lock;
+	unsigned int console_head, console_len;
+	u8 console_in[PV_CONSOLE_MAX];
 	struct pv_memslot slots[PV_MAX_MEMORY_SLOTS];
 	struct pv_vcpu *vcpus[PV_MAX_VCPUS];
 };
@@ -108,6 +113,7 @@ struct pv_vcpu {
 			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_IF)
 
 int pv_vm_create(void);
+size_t pv_console_read(struct pv_vm *vm, u8 *buf, size_t len);
 void pv_vm_put(struct pv_vm *vm);
 int pv_vcpu_create(struct pv_vm *vm, unsigned long id);
 struct pv_vcpu *pv_vm_vcpu(struct pv_vm *vm, u64 id);

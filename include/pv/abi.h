@@ -225,7 +225,8 @@ struct pv_event_frame {		/* = FRED's stack frame */
 #define PV_HC_RDMSR		13	/* (msr) -> value */
 #define PV_HC_VCPU_START	14	/* (vcpu, rip, rsp, cr3 gpa, arg) -> 0 */
 #define PV_HC_SEND_IPI		15	/* (vcpu, line) -> 0 */
-#define PV_HC_MAX		16
+#define PV_HC_CONSOLE_READ	16	/* (gva, len) -> bytes read */
+#define PV_HC_MAX		17
 
 /*
  * Hypercall errors (returned negated).  Their values are Linux's errno

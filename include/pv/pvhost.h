@@ -60,6 +60,16 @@ struct pv_irq_line {
 
 #define PV_IRQ_LINE		_IOW(PVIO, 0x12, struct pv_irq_line)
 
+/* PV_CONSOLE_INPUT: bytes typed at the VM's console, for the guest to read. */
+struct pv_console_input {
+	__u64 data;		/* user address of the bytes */
+	__u32 len;		/* at most PV_CONSOLE_MAX */
+	__u32 pad;		/* must be 0 */
+};
+
+/* -> bytes taken (fewer when the guest has not read what came before) */
+#define PV_CONSOLE_INPUT	_IOW(PVIO, 0x13, struct pv_console_input)
+
 /* --- vCPU ioctls, on a vCPU fd */
 
 /* The general registers of a vCPU, as the guest sees them. */

@@ -19,6 +19,13 @@ enum verdict test_main(void)
 	check(hypercall2(PV_HC_CONSOLE_WRITE, (long)msg, 4097) == -PV_EINVAL);
 	check(hypercall2(PV_HC_CONSOLE_WRITE, 0, 16) == -PV_EFAULT);
 	check(hypercall2(PV_HC_CONSOLE_WRITE, 0x0000700000000000L, 16) == -PV_EFAULT);
+	/* Nothing typed (run-in-vm gives pvrun no input): nothing read. */
+	{
+		char in[16];
+
+		check(hypercall2(PV_HC_CONSOLE_READ, (long)in, sizeof(in)) == 0);
+		check(hypercall2(PV_HC_CONSOLE_READ, 0, 16) == 0);
+	}
 	check(hypercall2(PV_HC_CONSOLE_WRITE, (long)PV_GUARD_HOLE_START, 16) == -PV_EFAULT);
 	check(hypercall2(PV_HC_CONSOLE_WRITE, -1L, 16) == -PV_EFAULT);
 	/* At most PV_CONSOLE_MAX bytes go out per call: the count says so. */

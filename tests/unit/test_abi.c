@@ -61,7 +61,7 @@ static void test_layout_constants(void **state)
 	assert_int_equal((PV_GUARD_HOLE_START >> 39) & 511, 256);
 	assert_true(PV_DIRECT_MAP_BASE >= PV_GUARD_HOLE_END);
 	assert_true((PV_EVENT_ENTRY_KERNEL & 0xfff) == PV_EVENT_ENTRY_KERNEL);
-	assert_true(PV_HC_MAX == PV_HC_SEND_IPI + 1);
+	assert_true(PV_HC_MAX == PV_HC_CONSOLE_READ + 1);
 }
 
 int main(void)

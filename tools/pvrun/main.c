@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <pv/abi.h>
@@ -115,6 +116,8 @@ static uint64_t host_memory(void)
  * says: vCPU 0 set up to boot, the others down until the guest starts
  * them.  Their fds go to vcpus[0..bp->nr_vcpus).
  */
+static int vm_fd;
+
 static void create_guest(int sys, const char *kernel, struct boot_params *bp,
 			 uint64_t mem_size, int *vcpus)
 {
@@ -130,6 +133,7 @@ static void create_guest(int sys, const char *kernel, struct boot_params *bp,
 	vm = ioctl(sys, PV_CREATE_VM, 0);
 	if (vm < 0)
 		die("cannot create a VM: %s", strerror(errno));
+	vm_fd = vm;
 	mem.size = mem_size;
 	mem.base = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -282,6 +286,64 @@ static int run_vcpu(int sys, int vcpu)
 
 static int pvhost_fd;
 
+/*
+ * The console's input: what arrives on stdin goes to the guest, which
+ * reads it by hypercall.  A terminal is put in raw mode, so that keys
+ * such as Ctrl-C reach the guest; it is restored at exit.
+ */
+static struct termios saved_tty;
+static int tty_raw;
+
+static void restore_tty(void)
+{
+	if (tty_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+}
+
+static void raw_tty(void)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tty))
+		return;
+	t = saved_tty;
+	cfmakeraw(&t);
+	t.c_oflag |= OPOST;	/* pvrun's own messages still end lines */
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0) {
+		tty_raw = 1;
+		atexit(restore_tty);
+	}
+}
+
+static void *console_input_thread(void *arg)
+{
+	char buf[256];
+	ssize_t n, off;
+	int r;
+
+	(void)arg;
+	for (;;) {
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return NULL;	/* end of input: the guest reads nothing more */
+		for (off = 0; off < n; off += r) {
+			struct pv_console_input in = {
+				.data = (uintptr_t)(buf + off), .len = n - off,
+			};
+
+			r = ioctl(vm_fd, PV_CONSOLE_INPUT, &in);
+			if (r < 0 && errno == EINTR)
+				r = 0;
+			else if (r < 0)
+				return NULL;
+			if (!r)
+				usleep(10000);	/* the guest has not read yet */
+		}
+	}
+}
+
 static void *vcpu_thread(void *fd)
 {
 	exit(run_vcpu(pvhost_fd, (int)(intptr_t)fd));
@@ -315,6 +377,10 @@ static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus)
 			    strerror(err));
 		vcpu_threads[nr_threads++] = t;
 	}
+	raw_tty();
+	err = pthread_create(&t, NULL, console_input_thread, NULL);
+	if (err)
+		die("cannot start the console input thread: %s", strerror(err));
 	pthread_sigmask(SIG_UNBLOCK, &quit, NULL);
 	return run_vcpu(sys, vcpus[0]);
 }
