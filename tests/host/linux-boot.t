@@ -2,7 +2,7 @@
 # userspace, runs a few commands there and powers off: pvrun exits 0.
 . /pv/tests/lib.sh
 [ -f /pv/vmlinux ] || fail "no guest kernel in the host VM"
-timeout 150 pvrun --kernel /pv/vmlinux --initrd /pv/tests/linux-test.cpio \
+timeout 280 pvrun --kernel /pv/vmlinux --initrd /pv/tests/linux-test.cpio \
 	--append console=hvc0 > /tmp/linux.out 2>&1
 rc=$?
 # (the console turns \n into \r\n, as a terminal wants)

@@ -4,7 +4,7 @@
 . /pv/tests/lib.sh
 [ -f /pv/vmlinux ] || fail "no guest kernel in the host VM"
 (sleep 2; echo 'echo hi-from-$((40+2))'; sleep 1; echo 'poweroff -f') |
-	timeout 150 /pv/tests/pty_run pvrun --kernel /pv/vmlinux \
+	timeout 280 /pv/tests/pty_run pvrun --kernel /pv/vmlinux \
 	--initrd /pv/rootfs.cpio --append console=hvc0 > /tmp/console.out 2>&1
 rc=$?
 tr -d '\r' < /tmp/console.out > /tmp/console.txt
