@@ -58,8 +58,14 @@ int pv_emulate_iret(struct pv_vcpu *vcpu)
 #define PV_GUEST_CR4	(X86_CR4_PAE | X86_CR4_PSE | X86_CR4_OSFXSR | \
 			 X86_CR4_OSXMMEXCPT)
 
-/* The register a ModRM r/m field (with REX.B) names. */
-static u64 *modrm_reg(struct pv_regs *r, unsigned int n)
+/**
+ * pv_insn_reg() - the register an instruction's register number names
+ * @r: the guest's registers
+ * @n: 0..15 in x86 order (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8..)
+ *
+ * Return: a pointer into @r.
+ */
+u64 *pv_insn_reg(struct pv_regs *r, unsigned int n)
 {
 	u64 *regs[16] = {
 		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
@@ -117,7 +123,7 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 	case 0x20:		/* mov %crN, %reg */
 		if ((insn[len + 2] >> 6) != 3)
 			return 1;
-		reg = modrm_reg(r, (insn[len + 2] & 7) | (rex & 1 ? 8 : 0));
+		reg = pv_insn_reg(r, (insn[len + 2] & 7) | (rex & 1 ? 8 : 0));
 		switch (insn[len + 2] >> 3 & 7) {
 		case 0:
 			*reg = PV_GUEST_CR0;

@@ -21,18 +21,6 @@
 
 #define INSN_MAX	15
 
-/* The register the ModRM reg field names (x86 order), or NULL. */
-static u64 *insn_reg(struct pv_regs *r, unsigned int n)
-{
-	u64 *regs[16] = {
-		&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
-		&r->rsi, &r->rdi, &r->r8, &r->r9, &r->r10, &r->r11,
-		&r->r12, &r->r13, &r->r14, &r->r15,
-	};
-
-	return n < 16 ? regs[n] : NULL;
-}
-
 /*
  * Decode the MOV at the start of @insn (@avail bytes readable).  Return:
  * 0, or -EINVAL for anything else.
@@ -167,7 +155,7 @@ int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa)
 	run->mmio.len = d->size;
 	run->mmio.is_write = d->write;
 	if (d->write) {
-		reg = insn_reg(&vcpu->regs, d->reg);
+		reg = pv_insn_reg(&vcpu->regs, d->reg);
 		value = d->imm ? d->value : *reg >> (d->high_byte ? 8 : 0);
 		memcpy(run->mmio.data, &value, d->size);
 		/* A store is done once the launcher has it. */
@@ -192,7 +180,7 @@ void pv_mmio_complete(struct pv_vcpu *vcpu)
 
 	if (!d->len)
 		return;
-	reg = insn_reg(&vcpu->regs, d->reg);
+	reg = pv_insn_reg(&vcpu->regs, d->reg);
 	memcpy(&data, vcpu->run->mmio.data, d->size);
 	if (d->zero_extend || d->size >= 4)
 		*reg = data;

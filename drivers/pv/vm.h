@@ -132,6 +132,7 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);
 int pv_emulate_iret(struct pv_vcpu *vcpu);
+u64 *pv_insn_reg(struct pv_regs *r, unsigned int n);
 int pv_emulate_privileged(struct pv_vcpu *vcpu);
 u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value);
 u64 pv_rdmsr(struct pv_vcpu *vcpu, u64 msr);
