@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvtest: what userspace expects of a kernel, run inside the pv Linux
+ * guest (tests/host/linux-boot.t).  One line per case, "PASS name" or
+ * "FAIL name: why"; the exit status is the number of failures.
+ */
+#define _GNU_SOURCE
+#include <asm/prctl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+
+static void result(const char *name, const char *why)
+{
+	if (why) {
+		printf("FAIL %s: %s\n", name, why);
+		failures++;
+	} else {
+		printf("PASS %s\n", name);
+	}
+	fflush(stdout);
+}
+
+static const char *fork_exec(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return "fork failed";
+	if (!pid) {
+		execl("/bin/sh", "sh", "-c", "exit 3", (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return "no exit status";
+	return WEXITSTATUS(status) == 3 ? NULL : "wrong exit status";
+}
+
+static char altstack[65536];
+static volatile int on_altstack, handled;
+
+static void usr1_handler(int sig)
+{
+	char here;
+
+	on_altstack = &here >= altstack && &here < altstack + sizeof(altstack);
+	handled = sig;
+}
+
+static const char *signals(void)
+{
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa = { .sa_handler = usr1_handler, .sa_flags = SA_ONSTACK };
+	volatile int after = 0;
+
+	if (sigaltstack(&ss, NULL) || sigaction(SIGUSR1, &sa, NULL))
+		return "sigaltstack or sigaction failed";
+	raise(SIGUSR1);
+	after = 1;		/* sigreturn brought us back here */
+	if (handled != SIGUSR1)
+		return "handler did not run";
+	if (!on_altstack)
+		return "handler not on the alternate stack";
+	return after ? NULL : "did not return";
+}
+
+static const char *pipes(void)
+{
+	char buf[32] = "";
+	int fd[2], status;
+	pid_t pid;
+
+	if (pipe(fd))
+		return "pipe failed";
+	pid = fork();
+	if (!pid) {
+		close(fd[0]);
+		_exit(write(fd[1], "through the pipe", 17) == 17 ? 0 : 1);
+	}
+	close(fd[1]);
+	if (read(fd[0], buf, sizeof(buf)) != 17 || strcmp(buf, "through the pipe"))
+		return "wrong data";
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? NULL : "writer failed";
+}
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static long counter;
+static __thread long tls_value;
+
+static void *thread_main(void *arg)
+{
+	int i;
+
+	tls_value = (long)arg;
+	for (i = 0; i < 100000; i++) {
+		pthread_mutex_lock(&lock);
+		counter++;
+		pthread_mutex_unlock(&lock);
+	}
+	return (void *)(intptr_t)(tls_value == (long)arg);
+}
+
+static const char *threads(void)
+{
+	pthread_t t[4];
+	void *ok;
+	long i;
+
+	tls_value = -1;
+	for (i = 0; i < 4; i++)
+		if (pthread_create(&t[i], NULL, thread_main, (void *)i))
+			return "pthread_create failed";
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], &ok);
+		if (!ok)
+			return "a thread's TLS changed under it";
+	}
+	if (tls_value != -1)
+		return "the main thread's TLS changed";
+	return counter == 400000 ? NULL : "lost increments";
+}
+
+static const char *tls_arch_prctl(void)
+{
+	unsigned long fs = 0;
+
+	if (syscall(SYS_arch_prctl, ARCH_GET_FS, &fs) || !fs)
+		return "ARCH_GET_FS failed";
+	/* glibc's thread pointer points at itself. */
+	return *(unsigned long *)fs == fs ? NULL : "FS base is not the TCB";
+}
+
+static sigjmp_buf segv_jump;
+static void *volatile segv_addr;
+
+static void segv_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	segv_addr = si->si_addr;
+	siglongjmp(segv_jump, 1);
+}
+
+/* Does writing (or reading) @p raise SIGSEGV at @p? */
+static int faults(volatile char *p, int write)
+{
+	segv_addr = NULL;
+	if (sigsetjmp(segv_jump, 1))
+		return segv_addr == p;
+	if (write)
+		*p = 1;
+	else
+		(void)*p;
+	return 0;
+}
+
+static const char *memory_protection(void)
+{
+	struct sigaction sa = { .sa_sigaction = segv_handler, .sa_flags = SA_SIGINFO };
+	char *p;
+
+	sigaction(SIGSEGV, &sa, NULL);
+	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return "mmap failed";
+	p[0] = 42;
+	if (mprotect(p, 4096, PROT_READ))
+		return "mprotect failed";
+	if (!faults(p, 1))
+		return "a write to a read-only page did not fault";
+	if (faults(p, 0) || p[0] != 42)
+		return "a read of a read-only page faulted";
+	if (munmap(p, 8192))
+		return "munmap failed";
+	if (!faults(p + 4096, 0))
+		return "a read of an unmapped page did not fault";
+	if (!faults((char *)8, 1))
+		return "a write to address 8 did not fault";
+	return NULL;
+}
+
+static const char *copy_on_write(void)
+{
+	static volatile int shared = 1;
+	int status;
+	pid_t pid;
+
+	shared = 2;
+	pid = fork();
+	if (!pid) {
+		shared = 3;
+		_exit(shared == 3 ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return "the child could not write its copy";
+	return shared == 2 ? NULL : "the child's write reached the parent";
+}
+
+static const char *proc_and_sys(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	int found = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		found |= !strncmp(line, "Name:\tpvtest", 12);
+	if (f)
+		fclose(f);
+	if (!found)
+		return "/proc/self/status does not name us";
+	f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	if (f)
+		fclose(f);
+	return access("/sys/devices", F_OK) ? "/sys is empty" : NULL;
+}
+
+static long ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000000L + b->tv_nsec - a->tv_nsec;
+}
+
+static const char *clocks_and_sleep(void)
+{
+	struct timespec t0, t1, d = { 0, 50000000 };
+	long i, ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 100000; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (ns_between(&t0, &t1) < 0)
+			return "CLOCK_MONOTONIC went back";
+		t0 = t1;
+	}
+	nanosleep(&d, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = ns_between(&t0, &t1);
+	printf("  nanosleep(50 ms) took %ld us\n", ns / 1000);
+	if (ns < 50000000)
+		return "nanosleep returned early";
+	/* Generous: the host VM is emulated. */
+	return ns < 250000000 ? NULL : "nanosleep overslept by more than 200 ms";
+}
+
+static const char *touch_64m(void)
+{
+	size_t size = 64 << 20, i;
+	unsigned long sum = 0;
+	char *p = malloc(size);
+
+	if (!p)
+		return "malloc failed";
+	for (i = 0; i < size; i += 4096)
+		p[i] = (char)(i >> 12);
+	for (i = 0; i < size; i += 4096)
+		sum += (unsigned char)p[i];
+	free(p);
+	/* 16384 pages, page n holds n & 255: 64 rounds of 0..255. */
+	return sum == 64UL * 255 * 256 / 2 ? NULL : "wrong data";
+}
+
+static const char *ptrace_single_step(void)
+{
+	int status, steps = 0;
+	pid_t pid = fork();
+
+	if (!pid) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+		return "the child did not stop";
+	while (steps < 100) {
+		if (ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL))
+			return "PTRACE_SINGLESTEP failed";
+		if (waitpid(pid, &status, 0) != pid)
+			return "waitpid failed";
+		if (WIFEXITED(status))
+			break;
+		if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP)
+			return "a step did not stop with SIGTRAP";
+		steps++;
+	}
+	printf("  %d single steps\n", steps);
+	if (!WIFEXITED(status)) {
+		ptrace(PTRACE_CONT, pid, NULL, NULL);
+		waitpid(pid, &status, 0);
+	}
+	return steps >= 10 ? NULL : "too few steps";
+}
+
+int main(void)
+{
+	result("fork-exec-wait", fork_exec());
+	result("signal-altstack-sigreturn", signals());
+	result("pipe", pipes());
+	result("pthreads-futex-tls", threads());
+	result("arch_prctl-fs", tls_arch_prctl());
+	result("mmap-mprotect-munmap-sigsegv", memory_protection());
+	result("copy-on-write", copy_on_write());
+	result("proc-sys", proc_and_sys());
+	result("clock-nanosleep", clocks_and_sleep());
+	result("touch-64MiB", touch_64m());
+	result("ptrace-single-step", ptrace_single_step());
+	printf("pvtest: %d failed\n", failures);
+	return failures;
+}
