@@ -39,6 +39,14 @@ static u64 pv_clock_read(void)
 	return ns;
 }
 
+/* The host's CLOCK_REALTIME when pvclock was 0, plus pvclock. */
+static void pv_get_wallclock(struct timespec64 *now)
+{
+	u64 ns = this_cpu_read(pv_vcpu_shared.wall_clock) + pv_clock_read();
+
+	*now = ns_to_timespec64(ns);
+}
+
 static u64 pv_clocksource_read(struct clocksource *cs)
 {
 	return pv_clock_read();
@@ -116,12 +124,6 @@ static unsigned long pv_tsc_khz(void)
 	return pvclock_tsc_khz(clock);
 }
 
-/* No wall clock in the ABI yet: the guest starts at the epoch. */
-static void pv_get_wallclock(struct timespec64 *now)
-{
-	now->tv_sec = 0;
-	now->tv_nsec = 0;
-}
 
 static int pv_set_wallclock(const struct timespec64 *now)
 {

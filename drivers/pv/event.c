@@ -236,6 +236,13 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		}
 		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, error, 0, 0);
 	case X86_TRAP_PF:
+		if (vcpu->shared_gpa) {
+			u64 *sh_cr2 = pv_guest_ptr(vcpu->vm, vcpu->shared_gpa +
+					offsetof(struct pv_vcpu_shared, cr2), 8);
+
+			if (sh_cr2)
+				WRITE_ONCE(*sh_cr2, cr2);	/* the guest's CR2 */
+		}
 		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, error, cr2, 0);
 	case X86_TRAP_DB:
 		/* FRED's event data: DR6 with every bit meaning "it happened". */

@@ -72,6 +72,9 @@ void pv_time_register(struct pv_vcpu *vcpu)
 	c->tsc_to_system_mul = mul;
 	c->tsc_shift = shift;
 	c->flags = PVCLOCK_TSC_STABLE_BIT;
+	/* The wall clock when pvclock read 0: the guest adds pvclock to it. */
+	WRITE_ONCE(sh->wall_clock, ktime_get_real_ns() -
+		   (ktime_get_ns() - vcpu->vm->start_ns));
 	/* Every field is seen before the even version. */
 	smp_wmb();
 	WRITE_ONCE(c->version, (c->version + 1) & ~1U);

@@ -146,7 +146,8 @@ struct pv_vcpu_shared {
 	__u8 pad1[7];
 	__u64 pending_lines;	/* bitmap of interrupt lines raised */
 	__u64 cr2;		/* faulting address of the last #PF */
-	__u64 pad2[3];
+	__u64 wall_clock;	/* CLOCK_REALTIME at pvclock 0, ns since 1970 */
+	__u64 pad2[2];
 	struct pv_pvclock clock;	/* at offset 64 */
 	__u8 reserved[4096 - 96];
 };

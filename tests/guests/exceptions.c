@@ -117,6 +117,7 @@ enum verdict test_main(void)
 	/* #PF on an address the guest never mapped: not present, read. */
 	expect_event("mov 0x1000, %%rax", 8, PV_EVENT_HWEXC, 14);
 	check(seen.event_data == 0x1000 && seen.error_code == 0);
+	check(shared.cr2 == 0x1000);		/* the virtual CR2 too */
 
 	/* #PF on a write-protected page: present, write. */
 	pde = direct_map_pde(40UL << 20);

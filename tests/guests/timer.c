@@ -64,6 +64,8 @@ enum verdict test_main(void)
 	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)event_entry) == 0);
 	check(shared.clock.tsc_to_system_mul != 0);
 	check(shared.clock.flags & 1);		/* TSC stable */
+	/* The host's wall clock at pvclock 0: after 2024 began. */
+	check(shared.wall_clock > 1704067200UL * 1000000000UL);
 	check(hypercall2(PV_HC_IRQ_BIND, PV_LINE_TIMER, VECTOR_TIMER) == 0);
 	check(hypercall2(PV_HC_IRQ_BIND, PV_NR_LINES, VECTOR_TIMER) == -PV_EINVAL);
 	check(hypercall2(PV_HC_IRQ_BIND, 1, 31) == -PV_EINVAL);

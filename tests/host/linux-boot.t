@@ -17,7 +17,7 @@ grep -q '^pipe: THROUGH-A-PIPE$' /tmp/linux.txt || fail "pipes"
 grep -q '^child exit status: 7$' /tmp/linux.txt || fail "fork/exec/wait"
 grep '^PASS \|^FAIL \|^  ' /tmp/linux.txt
 grep -q '^pvtest: 0 failed$' /tmp/linux.txt || fail "pvtest failed"
-[ "$(grep -c '^PASS ' /tmp/linux.txt)" = 11 ] || fail "pvtest did not run every case"
+[ "$(grep -c '^PASS ' /tmp/linux.txt)" = 12 ] || fail "pvtest did not run every case"
 grep -q '^pv-linux-test: userspace ok$' /tmp/linux.txt || fail "userspace"
 if grep -E 'WARNING|BUG|Oops|Call Trace' /tmp/linux.txt; then
 	fail "the guest kernel complained"

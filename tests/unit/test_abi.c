@@ -34,6 +34,7 @@ static void test_shared_page(void **state)
 	assert_int_equal(offsetof(struct pv_vcpu_shared, irq_pending), 16);
 	assert_int_equal(offsetof(struct pv_vcpu_shared, pending_lines), 24);
 	assert_int_equal(offsetof(struct pv_vcpu_shared, cr2), 32);
+	assert_int_equal(offsetof(struct pv_vcpu_shared, wall_clock), 40);
 	assert_int_equal(offsetof(struct pv_vcpu_shared, clock), 64);
 	/* Linux's struct pvclock_vcpu_time_info is 32 bytes. */
 	assert_int_equal(sizeof(struct pv_pvclock), 32);
