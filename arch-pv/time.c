@@ -124,7 +124,6 @@ static unsigned long pv_tsc_khz(void)
 	return pvclock_tsc_khz(clock);
 }
 
-
 static int pv_set_wallclock(const struct timespec64 *now)
 {
 	return -ENODEV;
