@@ -94,7 +94,7 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 {
 	struct pv_regs *r = &vcpu->regs;
 	unsigned int len = 0;
-	u8 insn[5], rex = 0;
+	u8 insn[5] = {}, rex = 0;	/* bytes not fetched read as 0 */
 	u64 msr = r->rcx & 0xffffffff, *reg;
 
 	if (pv_copy_guest(vcpu, r->rip, insn, sizeof(insn), false) &&

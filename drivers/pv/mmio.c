@@ -138,15 +138,8 @@ int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa)
 		avail = 0;
 	if (mmio_decode(insn, avail, d) || offset_in_page(gpa) + d->size > PAGE_SIZE) {
 		d->len = 0;
-		run->exit_reason = PV_EXIT_INTERNAL_ERROR;
-		run->internal.rip = vcpu->regs.rip;
-		run->internal.vector = X86_TRAP_PF;
-		run->internal.error_code = vcpu->error_code;
-		run->internal.address = gpa;
-		strscpy(run->internal.reason,
-			"MMIO by an instruction pvhost does not emulate",
-			sizeof(run->internal.reason));
-		return 1;
+		return pv_internal_error(vcpu, X86_TRAP_PF, gpa,
+					 "MMIO by an instruction pvhost does not emulate");
 	}
 
 	run->exit_reason = PV_EXIT_MMIO;

@@ -23,9 +23,17 @@
 #include "switcher.h"
 #include "vm.h"
 
-/* Stop the vCPU with an internal error the launcher can report. */
-static int internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
-			  const char *why)
+/**
+ * pv_internal_error() - stop the vCPU with an error the launcher reports
+ * @vcpu:    the vCPU
+ * @vector:  the exception that led here, or 0
+ * @address: the faulting address, or 0
+ * @why:     one sentence
+ *
+ * Return: 1, the exit to the launcher.
+ */
+int pv_internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
+		      const char *why)
 {
 	struct pv_run *run = vcpu->run;
 
@@ -42,8 +50,8 @@ static int internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
 static int stop_undeliverable(struct pv_vcpu *vcpu, u64 vector, u64 address,
 			      int why)
 {
-	return internal_error(vcpu, vector, address, why == -ENOENT ?
-			      "exception before the guest registered its event entry" :
+	return pv_internal_error(vcpu, vector, address, why == -ENOENT ?
+				 "exception before the guest registered its event entry" :
 			      "the guest's stack cannot take the event frame");
 }
 
@@ -316,15 +324,15 @@ static int hypercall(struct pv_vcpu *vcpu)
 		/* One shadow root for now: a new address space starts afresh. */
 		vcpu->cr3 = r->rdi;
 		if (pv_mmu_reset(vcpu))
-			return internal_error(vcpu, 0, 0,
-					      "out of memory for shadow page tables");
+			return pv_internal_error(vcpu, 0, 0,
+						 "out of memory for shadow page tables");
 		r->rax = 0;
 		return 0;
 	case PV_HC_FLUSH_TLB:
 		r->rax = flush_tlb(vcpu, r->rdi, r->rsi, r->rdx);
 		if (r->rax == -ENOMEM)
-			return internal_error(vcpu, 0, 0,
-					      "out of memory for shadow page tables");
+			return pv_internal_error(vcpu, 0, 0,
+						 "out of memory for shadow page tables");
 		return 0;
 	case PV_HC_WRMSR:
 		r->rax = pv_wrmsr(vcpu, r->rdi, r->rsi);
@@ -382,11 +390,11 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		if (ret == -ENXIO)
 			return pv_mmio_exit(vcpu, gpa);
 		if (ret == -ENOMEM)
-			return internal_error(vcpu, vector, cr2,
-					      "out of memory for shadow page tables");
+			return pv_internal_error(vcpu, vector, cr2,
+						 "out of memory for shadow page tables");
 		if (ret == -ERANGE)
-			return internal_error(vcpu, vector, cr2,
-					      "guest page tables point outside guest memory");
+			return pv_internal_error(vcpu, vector, cr2,
+						 "guest page tables point outside guest memory");
 		vcpu->error_code = error;	/* the guest's view of the fault */
 	}
 	ret = pv_reflect_exception(vcpu, vector, cr2);
@@ -427,8 +435,8 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 		}
 		cond_resched();
 		if (pv_deliver_lines(vcpu)) {
-			internal_error(vcpu, 0, 0,
-				       "the guest's stack cannot take the event frame");
+			pv_internal_error(vcpu, 0, 0,
+					  "the guest's stack cannot take the event frame");
 			break;
 		}
 

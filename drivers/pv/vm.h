@@ -130,6 +130,8 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
+int pv_internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
+		      const char *why);
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);
 int pv_emulate_iret(struct pv_vcpu *vcpu);
 u64 *pv_insn_reg(struct pv_regs *r, unsigned int n);
