@@ -142,11 +142,21 @@ void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline)
  */
 int pv_halt(struct pv_vcpu *vcpu)
 {
+	/* Another vCPU may send an IPI; the launcher may raise a line. */
+	bool can_wake = hrtimer_active(&vcpu->timer) ||
+			READ_ONCE(vcpu->vm->lines_injected) ||
+			READ_ONCE(vcpu->vm->nr_vcpus) > 1;
+
+	/*
+	 * The timer is asked first: one that fired a moment ago is no longer
+	 * active, but its callback raised the line before it stopped being
+	 * active, so the line is seen below.  Asked the other way round, a
+	 * timer firing between the two reads would look like no timer at all.
+	 */
+	smp_rmb();
 	if (READ_ONCE(vcpu->pending_lines))
 		return 0;
-	/* Another vCPU may send an IPI; the launcher may raise a line. */
-	if (!hrtimer_active(&vcpu->timer) && !READ_ONCE(vcpu->vm->lines_injected) &&
-	    READ_ONCE(vcpu->vm->nr_vcpus) == 1)
+	if (!can_wake)
 		return 1;
 	return wait_event_interruptible(vcpu->wq,
 					READ_ONCE(vcpu->pending_lines)) ? -EINTR : 0;
