@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pv guest: time.  The host keeps a pvclock in each vCPU's shared page,
- * so the TSC frequency is known without calibration.
+ * so the TSC frequency is known without calibration.  The vDSO reads a
+ * copy of it, so clock_gettime() does not enter the kernel.
  */
 #include <linux/clockchips.h>
 #include <linux/clocksource.h>
@@ -57,13 +58,36 @@ static noinstr u64 pv_sched_clock(void)
 	return pvclock_clocksource_read_nowd(this_clock());
 }
 
+/*
+ * The vDSO's pvclock: a page of its own that every process maps read-only.
+ * The shared page cannot be that page: it holds the guest's CR2 and
+ * interrupt state.  The host writes the clock's scale only when a shared
+ * page is registered, so a copy taken after the boot vCPU's last
+ * registration stays exact.
+ */
+static struct pvclock_vsyscall_time_info pv_vdso_clock __page_aligned_bss;
+
+static int pv_clocksource_enable(struct clocksource *cs)
+{
+	vclocks_set_used(VDSO_CLOCKMODE_PVCLOCK);
+	return 0;
+}
+
 static struct clocksource pv_clocksource = {
 	.name	= "pv-clock",
 	.rating	= 400,
 	.read	= pv_clocksource_read,
+	.enable	= pv_clocksource_enable,
 	.mask	= CLOCKSOURCE_MASK(64),
 	.flags	= CLOCK_SOURCE_IS_CONTINUOUS,
+	.vdso_clock_mode = VDSO_CLOCKMODE_PVCLOCK,
 };
+
+static void __init pv_vdso_clock_init(void)
+{
+	pv_vdso_clock.pvti = *this_clock();
+	pvclock_set_pvti_cpu0_va(&pv_vdso_clock);
+}
 
 /* --- The one-shot timer: PV_HC_SET_TIMER, on line PV_LINE_TIMER */
 
@@ -111,6 +135,7 @@ static void pv_setup_percpu_clockev(void)
 
 static void __init pv_timer_init(void)
 {
+	pv_vdso_clock_init();
 	clocksource_register_hz(&pv_clocksource, NSEC_PER_SEC);
 	paravirt_set_sched_clock(pv_sched_clock);
 	pv_setup_percpu_clockev();
@@ -131,6 +156,11 @@ static int pv_set_wallclock(const struct timespec64 *now)
 
 void __init pv_init_time_ops(void)
 {
+	/*
+	 * The host's TSC is the clock, the same on every vCPU: no global
+	 * "last value" is needed to keep readings monotonic.
+	 */
+	pvclock_set_flags(PVCLOCK_TSC_STABLE_BIT);
 	x86_platform.calibrate_tsc = pv_tsc_khz;
 	x86_platform.calibrate_cpu = pv_tsc_khz;
 	x86_platform.get_wallclock = pv_get_wallclock;

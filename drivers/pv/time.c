@@ -71,7 +71,12 @@ void pv_time_register(struct pv_vcpu *vcpu)
 	c->system_time = ktime_get_ns() - vcpu->vm->start_ns;
 	c->tsc_to_system_mul = mul;
 	c->tsc_shift = shift;
-	c->flags = PVCLOCK_TSC_STABLE_BIT;
+	/*
+	 * Stable only while the host trusts its TSC across CPUs: without the
+	 * bit, the guest keeps its readings monotonic itself and its vDSO
+	 * falls back to the system call.
+	 */
+	c->flags = check_tsc_unstable() ? 0 : PVCLOCK_TSC_STABLE_BIT;
 	/* The wall clock when pvclock read 0: the guest adds pvclock to it. */
 	WRITE_ONCE(sh->wall_clock, ktime_get_real_ns() -
 		   (ktime_get_ns() - vcpu->vm->start_ns));

@@ -1,7 +1,8 @@
 # The Linux guest (make guest) boots under pvhost.ko to its busybox
 # userspace, runs a few commands and tests/linux/pvtest there (fork/exec,
 # signals on an alternate stack, pipes, pthreads, TLS, mprotect and
-# SIGSEGV, copy-on-write, /proc and /sys, clocks and nanosleep, 64 MiB,
+# SIGSEGV, copy-on-write, /proc and /sys, clocks and nanosleep, the vDSO
+# clock without a system call, 64 MiB,
 # ptrace single-stepping) and powers off: pvrun exits 0.
 . /pv/tests/lib.sh
 [ -f /pv/vmlinux ] || fail "no guest kernel in the host VM"
@@ -17,7 +18,7 @@ grep -q '^pipe: THROUGH-A-PIPE$' /tmp/linux.txt || fail "pipes"
 grep -q '^child exit status: 7$' /tmp/linux.txt || fail "fork/exec/wait"
 grep '^PASS \|^FAIL \|^  ' /tmp/linux.txt
 grep -q '^pvtest: 0 failed$' /tmp/linux.txt || fail "pvtest failed"
-[ "$(grep -c '^PASS ' /tmp/linux.txt)" = 12 ] || fail "pvtest did not run every case"
+[ "$(grep -c '^PASS ' /tmp/linux.txt)" = 13 ] || fail "pvtest did not run every case"
 grep -q '^pv-linux-test: userspace ok$' /tmp/linux.txt || fail "userspace"
 if grep -E 'WARNING|BUG|Oops|Call Trace' /tmp/linux.txt; then
 	fail "the guest kernel complained"

@@ -6,6 +6,9 @@
  */
 #define _GNU_SOURCE
 #include <asm/prctl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -14,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -257,6 +263,66 @@ static const char *clocks_and_sleep(void)
 	return ns < 250000000 ? NULL : "nanosleep overslept by more than 200 ms";
 }
 
+/*
+ * clock_gettime() through the vDSO, without entering the kernel: a child
+ * whose seccomp filter fails the clock_gettime and gettimeofday system
+ * calls with EPERM must still read a clock that advances.
+ */
+static int vdso_clock_child(void)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clock_gettime, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_gettimeofday, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+	struct timespec t0, t1;
+	int i;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+		return 1;
+	/* The filter works: the system call itself is refused. */
+	if (syscall(__NR_clock_gettime, CLOCK_MONOTONIC, &t0) != -1 || errno != EPERM)
+		return 2;
+	if (clock_gettime(CLOCK_MONOTONIC, &t0))
+		return 3;
+	for (i = 0; i < 1000000; i++) {
+		if (clock_gettime(CLOCK_MONOTONIC, &t1))
+			return 3;
+		if (ns_between(&t0, &t1) > 0)
+			return 0;
+	}
+	return 4;
+}
+
+static const char *vdso_clock(void)
+{
+	static const char *const why[] = {
+		NULL, "cannot install a seccomp filter",
+		"the seccomp filter did not refuse clock_gettime",
+		"clock_gettime entered the kernel (no vDSO clock)",
+		"the vDSO clock does not advance",
+	};
+	int status;
+	pid_t pid;
+
+	if (!getauxval(AT_SYSINFO_EHDR))
+		return "no vDSO mapped";
+	pid = fork();
+	if (!pid)
+		_exit(vdso_clock_child());
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) > 4)
+		return "the child died";
+	return why[WEXITSTATUS(status)];
+}
+
 static const char *wall_clock(void)
 {
 	time_t now = time(NULL);
@@ -324,6 +390,7 @@ int main(void)
 	result("copy-on-write", copy_on_write());
 	result("proc-sys", proc_and_sys());
 	result("clock-nanosleep", clocks_and_sleep());
+	result("vdso-clock-gettime", vdso_clock());
 	result("wall-clock", wall_clock());
 	result("touch-64MiB", touch_64m());
 	result("ptrace-single-step", ptrace_single_step());
