@@ -226,6 +226,7 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
 	int i;
 
 	pv_mmu_free(vcpu);
+	vcpu->counts.shadow_resets++;
 	for (i = 0; i < 2; i++) {
 		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!page) {

@@ -231,6 +231,8 @@ static int hypercall(struct pv_vcpu *vcpu)
 	int ret;
 	u64 len;
 
+	if (r->rax < PV_EXIT_COUNTS_HYPERCALLS)
+		vcpu->counts.hypercalls[r->rax]++;
 	switch (r->rax) {
 	case PV_HC_CONSOLE_WRITE:
 		len = r->rsi;
@@ -346,6 +348,9 @@ static int hypercall(struct pv_vcpu *vcpu)
 	case PV_HC_SEND_IPI:
 		r->rax = send_ipi(vcpu, r->rdi, r->rsi);
 		return 0;
+	case PV_HC_EXIT_COUNTS:
+		r->rax = pv_exit_counts_copy(vcpu, r->rdi, r->rsi);
+		return 0;
 	case PV_HC_GET_FEATURES:
 		r->rax = boot_cpu_has(X86_FEATURE_FSGSBASE) ? PV_FEATURE_FSGSBASE : 0;
 		return 0;
@@ -365,28 +370,39 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		if (!vcpu->user_mode)
 			return hypercall(vcpu);
 		/* A guest user syscall: for the guest kernel, as FRED does. */
+		vcpu->counts.syscalls++;
 		ret = pv_deliver_event(vcpu, PV_EVENT_OTHER,
 				       PV_EVENT_OTHER_SYSCALL, 0, 0, 2);
 		return ret ? stop_undeliverable(vcpu, vector, 0, ret) : 0;
 	}
 	/* Host interrupts and NMIs were handed to the host already. */
-	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR)
+	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR) {
+		vcpu->counts.interrupts++;
 		return 0;
+	}
+	if (vector < ARRAY_SIZE(vcpu->counts.exceptions))
+		vcpu->counts.exceptions[vector]++;
 	/* Privileged instructions Linux runs in places pvops do not reach. */
 	if ((vector == X86_TRAP_GP || vector == X86_TRAP_UD) && !vcpu->user_mode) {
 		ret = pv_emulate_privileged(vcpu);
+		if (!ret)
+			vcpu->counts.emulated++;
 		if (ret <= 0)
 			return ret == -EFAULT ?
 				deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP) : 0;
 	}
 	/* An implicit supervisor access: only QEMU's IRET makes one. */
 	if (vector == X86_TRAP_PF && !(error & X86_PF_USER) &&
-	    !pv_emulate_iret(vcpu))
+	    !pv_emulate_iret(vcpu)) {
+		vcpu->counts.emulated++;
 		return 0;
+	}
 	if (vector == X86_TRAP_PF) {
 		ret = pv_mmu_fault(vcpu, cr2, &error, &gpa);
-		if (!ret)
+		if (!ret) {
+			vcpu->counts.shadow_fills++;
 			return 0;
+		}
 		if (ret == -ENXIO)
 			return pv_mmio_exit(vcpu, gpa);
 		if (ret == -ENOMEM)
@@ -401,6 +417,7 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	if (ret)
 		return stop_undeliverable(vcpu, vector,
 					  vector == X86_TRAP_PF ? cr2 : 0, ret);
+	vcpu->counts.reflected++;
 	return 0;
 }
 
@@ -445,6 +462,7 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 			switch_fpu_return();
 		vector = pv_switcher_run(vcpu, vcpu->roots[vcpu->user_mode], &cr2);
 		local_irq_enable();
+		vcpu->counts.exits++;
 
 		ret = handle_exit(vcpu, vector, cr2);
 		if (ret) {

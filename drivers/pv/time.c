@@ -201,6 +201,7 @@ int pv_deliver_lines(struct pv_vcpu *vcpu)
 	if (ret)
 		return ret;
 	clear_bit(line, &vcpu->pending_lines);
+	vcpu->counts.lines++;
 	WRITE_ONCE(sh->pending_lines, READ_ONCE(vcpu->pending_lines));
 	WRITE_ONCE(sh->irq_pending, !!(vcpu->pending_lines & vcpu->bound_lines));
 	return 0;

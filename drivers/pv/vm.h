@@ -105,6 +105,7 @@ struct pv_vcpu {
 	bool user_mode;			/* the guest runs in its user mode */
 	struct list_head shadow_pages;
 	unsigned int nr_shadow_pages;
+	struct pv_exit_counts counts;	/* written by the vCPU's thread only */
 };
 
 /* The RFLAGS bits a guest may hold: arithmetic flags, TF, IF, DF. */
@@ -138,6 +139,7 @@ u64 *pv_insn_reg(struct pv_regs *r, unsigned int n);
 int pv_emulate_privileged(struct pv_vcpu *vcpu);
 u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value);
 u64 pv_rdmsr(struct pv_vcpu *vcpu, u64 msr);
+u64 pv_exit_counts_copy(struct pv_vcpu *vcpu, u64 gva, u64 len);
 bool pv_msr_known(u64 msr);
 int pv_eret_insn(struct pv_vcpu *vcpu, bool to_user);
 void pv_mmio_complete(struct pv_vcpu *vcpu);

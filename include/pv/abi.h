@@ -227,7 +227,30 @@ struct pv_event_frame {		/* = FRED's stack frame */
 #define PV_HC_VCPU_START	14	/* (vcpu, rip, rsp, cr3 gpa, arg) -> 0 */
 #define PV_HC_SEND_IPI		15	/* (vcpu, line) -> 0 */
 #define PV_HC_CONSOLE_READ	16	/* (gva, len) -> bytes read */
-#define PV_HC_MAX		17
+#define PV_HC_EXIT_COUNTS	17	/* (gva, len) -> bytes written */
+#define PV_HC_MAX		18
+
+#ifndef __ASSEMBLY__
+/*
+ * PV_HC_EXIT_COUNTS: how often the VM's vCPUs left the guest, and why,
+ * summed over the vCPUs since the VM was created.  Benchmarks read it
+ * before and after an operation; the counts do not depend on the speed of
+ * the machine.
+ */
+#define PV_EXIT_COUNTS_HYPERCALLS	32
+struct pv_exit_counts {
+	__u64 exits;		/* every return from the guest to the host */
+	__u64 syscalls;		/* guest user system calls, passed to its kernel */
+	__u64 interrupts;	/* host interrupts and NMIs while the guest ran */
+	__u64 shadow_fills;	/* page faults the host resolved by itself */
+	__u64 shadow_resets;	/* shadow tables dropped whole (CR3, global flush) */
+	__u64 emulated;		/* privileged instructions carried out (abi.rst) */
+	__u64 reflected;	/* exceptions passed to the guest's kernel */
+	__u64 lines;		/* interrupt lines delivered to the guest */
+	__u64 hypercalls[PV_EXIT_COUNTS_HYPERCALLS];	/* by number */
+	__u64 exceptions[32];	/* exits by exception vector, however handled */
+};
+#endif /* __ASSEMBLY__ */
 
 /*
  * Hypercall errors (returned negated).  Their values are Linux's errno

@@ -38,6 +38,35 @@ enum verdict test_main(void)
 	r = hypercall0(PV_HC_GET_FEATURES);
 	check(r >= 0 && !(r & ~PV_FEATURE_FSGSBASE));
 
+	/*
+	 * Exit counts: 100 GET_FEATURES hypercalls count 100, and at least
+	 * as many exits; a short buffer gets only its length; a bad address
+	 * is refused.
+	 */
+	{
+		static struct pv_exit_counts before, after;
+		unsigned long exits;
+		int i;
+
+		check(hypercall2(PV_HC_EXIT_COUNTS, (long)&before, sizeof(before)) ==
+		      sizeof(before));
+		for (i = 0; i < 100; i++)
+			hypercall0(PV_HC_GET_FEATURES);
+		check(hypercall2(PV_HC_EXIT_COUNTS, (long)&after, 1000) == sizeof(after));
+		check(after.hypercalls[PV_HC_GET_FEATURES] -
+		      before.hypercalls[PV_HC_GET_FEATURES] == 100);
+		check(after.hypercalls[PV_HC_EXIT_COUNTS] -
+		      before.hypercalls[PV_HC_EXIT_COUNTS] == 1);
+		check(after.exits - before.exits >= 101);
+		exits = after.exits;
+		after.exits = 0;
+		check(hypercall2(PV_HC_EXIT_COUNTS, (long)&after, 4) == 4);
+		check((unsigned int)after.exits == (unsigned int)(exits + 1));
+		check(after.exits >> 32 == 0);
+		check(hypercall2(PV_HC_EXIT_COUNTS, (long)PV_GUARD_HOLE_START, 8) ==
+		      -PV_EFAULT);
+	}
+
 	/* Unknown numbers, huge numbers, negative numbers. */
 	check(hypercall0(PV_HC_MAX + 100) == -PV_ENOSYS);
 	check(hypercall0(-1L) == -PV_ENOSYS);
