@@ -22,6 +22,7 @@ help:
 	@echo "make debug-host the debug host kernel and pvhost.ko for it"
 	@echo "make demo       boot the host VM, load pvhost.ko, talk to it"
 	@echo "make check      build everything and run every test"
+	@echo "make bench      pv against native in the host VM: a table of ratios"
 	@echo "make unit       userspace unit tests only"
 	@echo "make lint       checkpatch --strict and the patches/ drift check"
 	@echo "make patches    regenerate patches/ from arch-pv/ and include/pv/"
@@ -67,6 +68,9 @@ demo: deps all guest rootfs
 check:
 	scripts/check
 
+bench: deps all guest
+	scripts/bench
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/pvrun clean
@@ -74,5 +78,5 @@ clean:
 distclean: clean
 	rm -rf $(PV_BUILD)
 
-.PHONY: all help deps module pvrun guest rootfs debug-host unit lint patches \
+.PHONY: all help deps module pvrun guest rootfs debug-host unit lint patches bench \
 	demo check clean distclean

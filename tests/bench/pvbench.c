@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvbench: lmbench-style microbenchmarks, run the same way natively in the
+ * host VM and inside a pv guest (scripts/bench, make bench).
+ *
+ *   pvbench micro RUNS      every microbenchmark, RUNS times each
+ *   pvbench macro SECONDS   the mixed workload until SECONDS have passed
+ *   pvbench macro-n N       the mixed workload, N rounds
+ *
+ * Output, one fact per line, for scripts/bench to collect:
+ *   BENCH name unit value          one run of a microbenchmark
+ *   EXITS name counter per-op      pv guest only: exits per operation
+ *   MACRO rounds N seconds S
+ * Each run times enough iterations to last about RUN_NS with
+ * clock_gettime(CLOCK_MONOTONIC).  In a pv guest, the host's exit counts
+ * (/sys/kernel/pv/exit_counts) are read around one extra run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUN_NS		200000000L	/* one run: about 0.2 s */
+#define FAULT_PAGES	256		/* pages per mapping in page-fault */
+#define COUNTS_PATH	"/sys/kernel/pv/exit_counts"
+#define MAX_COUNTERS	96
+
+static char self[4096];
+static char page_buf[4096];
+static int zero_fd;
+
+static long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000L + t.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "pvbench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* --- the operations: each does its operation @n times */
+
+static void op_getppid(long n)
+{
+	while (n--)
+		getppid();
+}
+
+static void op_read_zero(long n)
+{
+	while (n--)
+		if (read(zero_fd, page_buf, sizeof(page_buf)) != sizeof(page_buf))
+			die("read /dev/zero");
+}
+
+/* One operation: the first touch of one fresh anonymous page. */
+static void op_page_fault(long n)
+{
+	long page = sysconf(_SC_PAGESIZE), i, chunk;
+
+	for (; n > 0; n -= chunk) {
+		char *p;
+
+		chunk = n < FAULT_PAGES ? n : FAULT_PAGES;
+		p = mmap(NULL, chunk * page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die("mmap");
+		for (i = 0; i < chunk; i++)
+			p[i * page] = 1;
+		munmap(p, chunk * page);
+	}
+}
+
+static void wait_child(pid_t pid)
+{
+	int status;
+
+	if (pid < 0)
+		die("fork");
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		die("child");
+}
+
+static void op_fork_exit(long n)
+{
+	while (n--) {
+		pid_t pid = fork();
+
+		if (!pid)
+			_exit(0);
+		wait_child(pid);
+	}
+}
+
+static void op_fork_exec(long n)
+{
+	while (n--) {
+		pid_t pid = fork();
+
+		if (!pid) {
+			execl(self, self, "exit", (char *)NULL);
+			_exit(127);
+		}
+		wait_child(pid);
+	}
+}
+
+/* One operation: one switch, half a round trip between two processes. */
+static void op_pipe_switch(long n)
+{
+	int ping[2], pong[2];
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(ping) || pipe(pong))
+		die("pipe");
+	pid = fork();
+	if (!pid) {
+		while (read(ping[0], &c, 1) == 1 && c)
+			if (write(pong[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	for (n = (n + 1) / 2; n > 0; n--) {
+		c = 1;
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			die("pipe round trip");
+	}
+	c = 0;
+	if (write(ping[1], &c, 1) != 1)
+		die("pipe");
+	wait_child(pid);
+	close(ping[0]);
+	close(ping[1]);
+	close(pong[0]);
+	close(pong[1]);
+}
+
+static void op_mmap_1m(long n)
+{
+	while (n--) {
+		void *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			die("mmap");
+		munmap(p, 1 << 20);
+	}
+}
+
+static volatile long signals_handled;
+
+static void on_usr1(int sig __attribute__((unused)))
+{
+	signals_handled++;
+}
+
+static void op_signal(long n)
+{
+	while (n--)
+		raise(SIGUSR1);
+}
+
+static void op_clock_gettime(long n)
+{
+	struct timespec t;
+
+	while (n--)
+		clock_gettime(CLOCK_MONOTONIC, &t);
+}
+
+static void op_nanosleep0(long n)
+{
+	struct timespec zero = { 0, 0 };
+
+	while (n--)
+		nanosleep(&zero, NULL);
+}
+
+struct bench {
+	const char *name;
+	void (*op)(long n);
+};
+
+static const struct bench benches[] = {
+	{ "null-syscall",	op_getppid },
+	{ "read-dev-zero-4k",	op_read_zero },
+	{ "page-fault",		op_page_fault },
+	{ "fork-exit-wait",	op_fork_exit },
+	{ "fork-exec-wait",	op_fork_exec },
+	{ "pipe-ctx-switch",	op_pipe_switch },
+	{ "mmap-munmap-1m",	op_mmap_1m },
+	{ "signal-deliver",	op_signal },
+	{ "clock-gettime",	op_clock_gettime },
+	{ "nanosleep-0",	op_nanosleep0 },
+};
+
+/* --- exit counts (pv guest only) */
+
+struct counts {
+	int n;
+	char name[MAX_COUNTERS][48];
+	unsigned long long value[MAX_COUNTERS];
+};
+
+static int read_counts(struct counts *c)
+{
+	FILE *f = fopen(COUNTS_PATH, "r");
+
+	c->n = 0;
+	if (!f)
+		return -1;
+	while (c->n < MAX_COUNTERS &&
+	       fscanf(f, "%47s %llu", c->name[c->n], &c->value[c->n]) == 2)
+		c->n++;
+	fclose(f);
+	return 0;
+}
+
+/* What reading the counts costs in counts, taken off every delta. */
+static struct counts reading_cost;
+
+static void counts_delta(struct counts *d, const struct counts *a,
+			 const struct counts *b)
+{
+	int i;
+
+	*d = *b;
+	for (i = 0; i < d->n && i < a->n; i++)
+		d->value[i] = b->value[i] - a->value[i];
+}
+
+static void print_exits(const char *name, long n, const struct counts *d)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++) {
+		long long v = d->value[i] - (i < reading_cost.n ? reading_cost.value[i] : 0);
+		double per_op = (double)(v > 0 ? v : 0) / n;
+
+		if (per_op >= 0.005)
+			printf("EXITS %s %s %.2f\n", name, d->name[i], per_op);
+	}
+}
+
+/* --- running */
+
+static long iterations_for(const struct bench *b)
+{
+	long n = 1, t;
+
+	for (;;) {
+		t = now_ns();
+		b->op(n);
+		t = now_ns() - t;
+		if (t >= RUN_NS / 8 || n >= 1L << 30)
+			break;
+		n *= 2;
+	}
+	n = (long)((double)n * RUN_NS / (t > 0 ? t : 1));
+	return n > 0 ? n : 1;
+}
+
+static void micro(int runs)
+{
+	struct counts a, b, d;
+	int pv = read_counts(&a) == 0;
+	unsigned int i;
+	int r;
+
+	if (pv) {
+		read_counts(&b);
+		counts_delta(&reading_cost, &a, &b);
+	}
+	for (i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
+		const struct bench *b_ = &benches[i];
+		long n = iterations_for(b_), t;
+
+		for (r = 0; r < runs; r++) {
+			t = now_ns();
+			b_->op(n);
+			t = now_ns() - t;
+			printf("BENCH %s ns %.1f\n", b_->name, (double)t / n);
+			fflush(stdout);
+		}
+		if (pv) {
+			read_counts(&a);
+			b_->op(n);
+			read_counts(&b);
+			counts_delta(&d, &a, &b);
+			print_exits(b_->name, n, &d);
+			fflush(stdout);
+		}
+	}
+}
+
+/*
+ * What interrupts take from a busy loop: over one second, every gap
+ * between two clock readings longer than 20 times the shortest is time
+ * the loop lost (mostly the timer tick and whatever it wakes).
+ */
+static void timer_loss(int runs)
+{
+	long start, last, t, gap, min_gap, lost;
+	int r;
+
+	for (r = 0; r < runs; r++) {
+		min_gap = 1L << 40;
+		lost = 0;
+		start = last = now_ns();
+		while ((t = now_ns()) - start < 1000000000L) {
+			gap = t - last;
+			if (gap < min_gap)
+				min_gap = gap;
+			last = t;
+		}
+		start = last = now_ns();
+		while ((t = now_ns()) - start < 1000000000L) {
+			gap = t - last;
+			if (gap > 20 * min_gap + 1000)
+				lost += gap - min_gap;
+			last = t;
+		}
+		printf("BENCH busy-loop-lost us/s %.1f\n", lost / 1000.0);
+		fflush(stdout);
+	}
+}
+
+/* The mixed workload: CPU-bound tools and the processes that run them. */
+static void macro_round(void)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		execl("/bin/sh", "sh", "-c",
+		      "seq 1 20000 | sort -rn | md5sum > /dev/null;"
+		      "seq 1 5000 | gzip -c | gzip -dc | wc -l > /dev/null;"
+		      "i=0; while [ $i -lt 200 ]; do i=$((i + 1)); done",
+		      (char *)NULL);
+		_exit(127);
+	}
+	wait_child(pid);
+}
+
+int main(int argc, char **argv)
+{
+	long t, rounds = 0;
+	ssize_t len;
+
+	if (argc == 2 && !strcmp(argv[1], "exit"))
+		return 0;	/* fork-exec-wait's child */
+	if (argc != 3) {
+		fprintf(stderr, "usage: pvbench micro RUNS | macro SECONDS | macro-n N\n");
+		return 2;
+	}
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len < 0)
+		die("/proc/self/exe");
+	self[len] = 0;
+	zero_fd = open("/dev/zero", O_RDONLY);
+	if (zero_fd < 0)
+		die("/dev/zero");
+	signal(SIGUSR1, on_usr1);
+	if (!strcmp(argv[1], "micro")) {
+		micro(atoi(argv[2]));
+		timer_loss(atoi(argv[2]));
+		return 0;
+	}
+	if (!strcmp(argv[1], "macro")) {
+		long limit = atol(argv[2]) * 1000000000L;
+
+		t = now_ns();
+		while (now_ns() - t < limit) {
+			macro_round();
+			rounds++;
+		}
+	} else if (!strcmp(argv[1], "macro-n")) {
+		t = now_ns();
+		for (rounds = atol(argv[2]); rounds > 0; rounds--)
+			macro_round();
+		rounds = atol(argv[2]);
+	} else {
+		fprintf(stderr, "pvbench: unknown mode %s\n", argv[1]);
+		return 2;
+	}
+	printf("MACRO rounds %ld seconds %.3f\n", rounds, (now_ns() - t) / 1e9);
+	return 0;
+}
