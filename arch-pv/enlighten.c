@@ -58,15 +58,16 @@ static void pv_cpuid(unsigned int *ax, unsigned int *bx, unsigned int *cx,
 		/*
 		 * What a ring-3 kernel cannot use: MONITOR, VMX, SMX, EST,
 		 * TM2, PDCM, PCID, DCA, x2APIC, TSC deadline, XSAVE (XSETBV
-		 * is privileged) and AVX with it; MCE, MTRR, APIC, PGE, MCA,
-		 * PAT, DS, ACPI, TM, PBE.
+		 * is privileged) and AVX with it; MCE, MTRR, APIC, MCA, PAT,
+		 * DS, ACPI, TM, PBE.  PGE stays: the host keeps global
+		 * translations across CR3 loads, as a TLB does (abi.rst).
 		 */
 		*cx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(15) |
 			 BIT(17) | BIT(18) | BIT(21) | BIT(24) | BIT(26) |
 			 BIT(27) | BIT(28));
 		*cx |= BIT(31);		/* a hypervisor is there */
 		*bx &= 0x00ffffff;	/* APIC ID: the host CPU's means nothing */
-		*dx &= ~(BIT(7) | BIT(9) | BIT(12) | BIT(13) | BIT(14) |
+		*dx &= ~(BIT(7) | BIT(9) | BIT(12) | BIT(14) |
 			 BIT(16) | BIT(21) | BIT(22) | BIT(29) | BIT(31));
 		break;
 	case 6:				/* thermal and power: none */

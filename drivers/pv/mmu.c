@@ -10,6 +10,12 @@
  * sets Dirty), never global, never pointing outside guest memory.  The
  * guest's Accessed and Dirty bits are set as the CPU would set them.
  *
+ * Like a TLB, the shadow keeps global translations (guest entries with
+ * G set, as Linux maps its kernel half when the CPU has PGE) across a CR3
+ * load: only the lower half and, if some upper-half leaf came from a
+ * non-global entry, everything else is dropped.  A guest that changes a
+ * global mapping flushes it, as it would on hardware.
+ *
  * Shadow tables are per vCPU, like a TLB: only the vCPU's own thread
  * touches them, so they need no lock, and a guest that changes a mapping
  * shoots it down on every vCPU (by IPI and PV_HC_FLUSH_TLB) as it would
@@ -33,6 +39,7 @@
 #define GPTE_A		_PAGE_ACCESSED
 #define GPTE_D		_PAGE_DIRTY
 #define GPTE_PS		_PAGE_PSE
+#define GPTE_G		_PAGE_GLOBAL
 #define GPTE_NX		_PAGE_NX
 #define GPTE_ADDR	0x000ffffffffff000ULL
 
@@ -96,6 +103,7 @@ static bool gpte_set(u64 *ep, u64 e, u64 bits)
  * @access: X86_PF_WRITE for a write, X86_PF_USER for a user-mode access
  * @gpa:   set to the guest-physical address
  * @wp:    set when the mapping allows writes
+ * @global: if not NULL, set when the last level is global (G)
  * @fault: if not NULL, on -EFAULT set to the page-fault error code the
  *         guest sees (P when a present entry forbade the access, W for a
  *         write, U for user mode)
@@ -108,7 +116,7 @@ static bool gpte_set(u64 *ep, u64 e, u64 bits)
  * vCPU changed an entry while it was walked (walk again).
  */
 int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
-		  bool *wp, u32 *fault)
+		  bool *wp, bool *global, u32 *fault)
 {
 	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep = NULL, size;
 	bool write = access & X86_PF_WRITE, user = access & X86_PF_USER;
@@ -142,6 +150,8 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 	size = 1ULL << (PAGE_SHIFT + 9 * level);
 	*gpa = (e & GPTE_ADDR & ~(size - 1)) | (gva & (size - 1));
 	*wp = writable && (write || (e & GPTE_D));
+	if (global)
+		*global = e & GPTE_G;
 	return 0;
 
 fault:
@@ -176,7 +186,7 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 
 		do {
 			ret = pv_guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0,
-					    &gpa, &wp, NULL);
+					    &gpa, &wp, NULL, NULL);
 		} while (ret == -EAGAIN && ++tries < PV_WALK_TRIES);
 		if (ret)
 			return -EFAULT;
@@ -227,6 +237,7 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
 
 	pv_mmu_free(vcpu);
 	vcpu->counts.shadow_resets++;
+	vcpu->upper_nonglobal = false;
 	for (i = 0; i < 2; i++) {
 		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!page) {
@@ -237,6 +248,55 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
 		vcpu->nr_shadow_pages++;
 		vcpu->roots[i] = page_address(page);
 	}
+	return 0;
+}
+
+/*
+ * Free the shadow tables below entries [@from, @to) of @table, a table of
+ * @level (1: its entries are leaves, which map guest pages, not ours).
+ */
+static void free_entries(struct pv_vcpu *vcpu, u64 *table, unsigned int from,
+			 unsigned int to, int level)
+{
+	struct page *page;
+	unsigned int i;
+	u64 e;
+
+	for (i = from; i < to; i++) {
+		e = table[i];
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		table[i] = 0;
+		if (level == 1)
+			continue;
+		page = virt_to_page(__va(e & PTE_PFN_MASK));
+		free_entries(vcpu, page_address(page), 0, PTRS_PER_PTE, level - 1);
+		list_del(&page->lru);
+		__free_page(page);
+		vcpu->nr_shadow_pages--;
+	}
+}
+
+/**
+ * pv_mmu_flush_nonglobal() - what a CR3 load does to a TLB without PCIDs
+ * @vcpu: the vCPU
+ *
+ * Forgets every translation but the global ones.  The lower half holds no
+ * global translation worth keeping (Linux maps none there), so it goes
+ * whole; the upper half stays whole while every leaf in it is global, and
+ * otherwise everything goes.  The switcher's slot, in the upper half, is
+ * left alone.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu)
+{
+	int levels = pgtable_l5_enabled() ? 5 : 4, i;
+
+	if (vcpu->upper_nonglobal || !vcpu->roots[0])
+		return pv_mmu_reset(vcpu);
+	for (i = 0; i < 2; i++)
+		free_entries(vcpu, (u64 *)vcpu->roots[i], 0, PTRS_PER_PGD / 2, levels);
 	return 0;
 }
 
@@ -294,7 +354,7 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
  */
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 {
-	bool write = *error & X86_PF_WRITE, wp;
+	bool write = *error & X86_PF_WRITE, wp, global;
 	u32 fetch = *error & X86_PF_INSTR;
 	u32 access = (write ? X86_PF_WRITE : 0) | (vcpu->user_mode ? X86_PF_USER : 0);
 	int levels = pgtable_l5_enabled() ? 5 : 4, level, ret;
@@ -306,7 +366,7 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 		*error = access | fetch;
 		return -EFAULT;
 	}
-	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, error);
+	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, error);
 	if (ret == -EAGAIN)
 		return 0;	/* the guest retries the access */
 	if (ret) {
@@ -329,6 +389,9 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 		if (!table)
 			return -ENOMEM;
 	}
+	/* A non-global upper-half leaf may not outlive the next CR3 load. */
+	if ((s64)gva < 0 && !global)
+		vcpu->upper_nonglobal = true;
 	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
 	if (wp)
 		pte |= _PAGE_RW | _PAGE_DIRTY;

@@ -154,6 +154,8 @@ bool pv_msr_known(u64 msr)
 
 /* Invalidating a few pages is cheaper one by one than starting over. */
 #define PV_FLUSH_ONE_BY_ONE	64
+/* The end of the lower half of a 4-level address space. */
+#define PV_LOWER_HALF_END	BIT_ULL(47)
 
 static u64 flush_tlb(struct pv_vcpu *vcpu, u64 gva, u64 nr, u64 flags)
 {
@@ -161,7 +163,13 @@ static u64 flush_tlb(struct pv_vcpu *vcpu, u64 gva, u64 nr, u64 flags)
 
 	if (flags & ~PV_FLUSH_GLOBAL)
 		return -PV_EINVAL;
-	if (!nr || nr > PV_FLUSH_ONE_BY_ONE || (flags & PV_FLUSH_GLOBAL))
+	if (flags & PV_FLUSH_GLOBAL)
+		return pv_mmu_reset(vcpu);
+	/* Everything, or many pages of the lower half: as a CR3 load does. */
+	if (!nr || (nr > PV_FLUSH_ONE_BY_ONE && gva < PV_LOWER_HALF_END &&
+		    nr <= (PV_LOWER_HALF_END - gva) >> PAGE_SHIFT))
+		return pv_mmu_flush_nonglobal(vcpu);
+	if (nr > PV_FLUSH_ONE_BY_ONE)
 		return pv_mmu_reset(vcpu);
 	for (i = 0; i < nr; i++)
 		pv_mmu_invalidate(vcpu, (gva & PAGE_MASK) + (i << PAGE_SHIFT));
@@ -323,9 +331,9 @@ static int hypercall(struct pv_vcpu *vcpu)
 			r->rax = -PV_EINVAL;
 			return 0;
 		}
-		/* One shadow root for now: a new address space starts afresh. */
+		/* As on a TLB without PCIDs: only global translations stay. */
 		vcpu->cr3 = r->rdi;
-		if (pv_mmu_reset(vcpu))
+		if (pv_mmu_flush_nonglobal(vcpu))
 			return pv_internal_error(vcpu, 0, 0,
 						 "out of memory for shadow page tables");
 		r->rax = 0;

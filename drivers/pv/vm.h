@@ -103,6 +103,7 @@ struct pv_vcpu {
 	/* The shadow MMU: a root per mode and every shadow page (page->lru). */
 	pgd_t *roots[2];		/* [0] supervisor, [1] user */
 	bool user_mode;			/* the guest runs in its user mode */
+	bool upper_nonglobal;		/* an upper-half leaf is not global */
 	struct list_head shadow_pages;
 	unsigned int nr_shadow_pages;
 	struct pv_exit_counts counts;	/* written by the vCPU's thread only */
@@ -127,7 +128,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2);
 
 void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len);
 int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
-		  bool *wp, u32 *fault);
+		  bool *wp, bool *global, u32 *fault);
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
@@ -158,6 +159,7 @@ void pv_raise_line(struct pv_vcpu *vcpu, unsigned int line);
 int pv_halt(struct pv_vcpu *vcpu);
 int pv_deliver_lines(struct pv_vcpu *vcpu);
 int pv_mmu_reset(struct pv_vcpu *vcpu);
+int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu);
 void pv_mmu_free(struct pv_vcpu *vcpu);
 void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva);
 

@@ -2,6 +2,8 @@
 /*
  * Random page tables, some entries pointing at themselves, and a switch
  * to them: the guest cannot run any more, the host must stop it cleanly.
+ * The boot mappings are global, and global translations outlive a CR3
+ * load as on a TLB, so a global flush follows the switch.
  * Run by tests/host/hostile-guests.t.
  */
 #include "lib/pv_guest.h"
@@ -22,6 +24,7 @@ enum verdict test_main(void)
 	}
 	printk("switching to garbage page tables\n");
 	hypercall2(PV_HC_LOAD_CR3, self, 0);
+	hypercall6(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL, 0, 0, 0);
 	printk("still running on garbage page tables\n");
 	return FAILURE;
 }

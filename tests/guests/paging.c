@@ -2,12 +2,14 @@
 /*
  * Two address spaces: LOAD_CR3 switches between them with the right
  * isolation, FLUSH_TLB makes a changed mapping visible, a self-referencing
- * page table reads back as data, and bad arguments are refused.
+ * page table reads back as data, global translations outlive a CR3 load
+ * (and others do not) until flushed, and bad arguments are refused.
  */
 #include "lib/pv_guest.h"
 
 #define PTE_P		0x001UL
 #define PTE_W		0x002UL
+#define PTE_G		0x100UL
 #define MiB		(1UL << 20)
 
 static struct pv_vcpu_shared shared __attribute__((aligned(4096)));
@@ -83,6 +85,42 @@ enum verdict test_main(void)
 	/* Back to the boot space: va is not there. */
 	check(hypercall2(PV_HC_LOAD_CR3, boot, 0) == 0);
 	check(read_probe(va) == ~0UL && faults == 3);
+
+	/*
+	 * Global translations outlive a CR3 load, as on a TLB; others do
+	 * not.  Upper-half slot 300: page 0 global, page 1 not.
+	 */
+	{
+		unsigned long pdpt2 = 52 * MiB, pd2 = pdpt2 + 4096, pt2 = pd2 + 4096;
+		unsigned long va_g = 0xffff000000000000UL | 300UL << 39, va_n = va_g + 4096;
+
+		for (i = 0; i < 512; i++)
+			phys(pdpt2)[i] = phys(pd2)[i] = phys(pt2)[i] = 0;
+		phys(pdpt2)[0] = pd2 | PTE_P | PTE_W;
+		phys(pd2)[0] = pt2 | PTE_P | PTE_W;
+		phys(pt2)[0] = frame_a | PTE_P | PTE_W | PTE_G;
+		phys(pt2)[1] = frame_b | PTE_P | PTE_W;
+		phys(boot)[300] = pdpt2 | PTE_P | PTE_W;
+		check(read_probe(va_g) == 0xaaaa && read_probe(va_n) == 0xbbbb);
+		/* Swapped without a flush: a CR3 load refreshes the non-global one. */
+		phys(pt2)[0] = frame_b | PTE_P | PTE_W | PTE_G;
+		phys(pt2)[1] = frame_a | PTE_P | PTE_W;
+		check(hypercall2(PV_HC_LOAD_CR3, boot, 0) == 0);
+		check(read_probe(va_n) == 0xaaaa);
+		/* Only global ones in the upper half now: they stay... */
+		phys(pt2)[1] = 0;
+		check(hypercall6(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL, 0, 0, 0) == 0);
+		check(read_probe(va_g) == 0xbbbb);
+		phys(pt2)[0] = frame_a | PTE_P | PTE_W | PTE_G;
+		check(hypercall2(PV_HC_LOAD_CR3, boot, 0) == 0);
+		check(read_probe(va_g) == 0xbbbb);
+		/* ...until flushed. */
+		check(hypercall6(PV_HC_FLUSH_TLB, va_g, 1, 0, 0, 0, 0) == 0);
+		check(read_probe(va_g) == 0xaaaa);
+		phys(boot)[300] = 0;
+		check(hypercall6(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL, 0, 0, 0) == 0);
+		check(read_probe(va_g) == ~0UL && faults == 4);
+	}
 
 	/* Bad arguments. */
 	check(hypercall2(PV_HC_LOAD_CR3, boot + 8, 0) == -PV_EINVAL);
