@@ -252,6 +252,8 @@ static long pv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return pv_irq_line(vm, (void __user *)arg);
 	case PV_CONSOLE_INPUT:
 		return pv_console_input(vm, (void __user *)arg);
+	case PV_GET_EXIT_COUNTS:
+		return pv_get_exit_counts(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

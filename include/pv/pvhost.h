@@ -70,6 +70,9 @@ struct pv_console_input {
 /* -> bytes taken (fewer when the guest has not read what came before) */
 #define PV_CONSOLE_INPUT	_IOW(PVIO, 0x13, struct pv_console_input)
 
+/* The VM's exit counts, summed over its vCPUs (abi.h, PV_HC_EXIT_COUNTS). */
+#define PV_GET_EXIT_COUNTS	_IOR(PVIO, 0x14, struct pv_exit_counts)
+
 /* --- vCPU ioctls, on a vCPU fd */
 
 /* The general registers of a vCPU, as the guest sees them. */

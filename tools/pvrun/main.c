@@ -213,6 +213,41 @@ static void dump_vcpu(int vcpu)
 		(unsigned long long)r.rsi, (unsigned long long)r.rdi);
 }
 
+/*
+ * --exit-counts: when pvrun ends, for whatever reason, say how often the
+ * guest left for the host and why (PV_GET_EXIT_COUNTS).
+ */
+static int show_exit_counts;
+
+static void print_counts(const char *what, const __u64 *v, unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(stderr, "pvrun: %s by number:", what);
+	for (i = 0; i < n; i++)
+		if (v[i])
+			fprintf(stderr, " %u:%llu", i, (unsigned long long)v[i]);
+	fputc('\n', stderr);
+}
+
+static void print_exit_counts(void)
+{
+	struct pv_exit_counts c;
+
+	if (!show_exit_counts || !vm_fd || ioctl(vm_fd, PV_GET_EXIT_COUNTS, &c) < 0)
+		return;
+	fprintf(stderr,
+		"pvrun: %llu exits: %llu user syscalls, %llu host interrupts, "
+		"%llu shadow fills, %llu shadow resets, %llu emulated, "
+		"%llu reflected, %llu lines\n",
+		(unsigned long long)c.exits, (unsigned long long)c.syscalls,
+		(unsigned long long)c.interrupts, (unsigned long long)c.shadow_fills,
+		(unsigned long long)c.shadow_resets, (unsigned long long)c.emulated,
+		(unsigned long long)c.reflected, (unsigned long long)c.lines);
+	print_counts("hypercalls", c.hypercalls, PV_EXIT_COUNTS_HYPERCALLS);
+	print_counts("exceptions", c.exceptions, 32);
+}
+
 static const char *const shutdown_names[] = {
 	[PV_SHUTDOWN_POWEROFF] = "poweroff",
 	[PV_SHUTDOWN_REBOOT] = "reboot",
@@ -388,7 +423,7 @@ static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus)
 static void usage(FILE *f)
 {
 	fputs("usage: pvrun --kernel FILE [--initrd FILE] [--append ARGS] [--memory SIZE]\n"
-	      "             [--smp N]\n"
+	      "             [--smp N] [--exit-counts]\n"
 	      "       pvrun --version | --help\n"
 	      "\n"
 	      "Run a pv guest kernel under pvhost.ko.\n"
@@ -398,6 +433,7 @@ static void usage(FILE *f)
 	      "  -m, --memory SIZE   guest memory: 256M, 1G, ... (plain numbers\n"
 	      "                      are MiB; a multiple of 2 MiB; default 256M)\n"
 	      "  -s, --smp N         vCPUs, 1 to 64 (default 1)\n"
+	      "      --exit-counts   at the end, how often the guest exited and why\n"
 	      "  -V, --version       print versions of pvrun and pvhost.ko\n"
 	      "  -h, --help          this text\n", f);
 }
@@ -410,6 +446,7 @@ int main(int argc, char **argv)
 		{ "append",	required_argument,	NULL, 'a' },
 		{ "memory",	required_argument,	NULL, 'm' },
 		{ "smp",	required_argument,	NULL, 's' },
+		{ "exit-counts", no_argument,		NULL, 'E' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ }
@@ -440,6 +477,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			smp = optarg;
+			break;
+		case 'E':
+			show_exit_counts = 1;
 			break;
 		case 'V':
 			printf("pvrun %s (pv ABI %d, pvhost API %d)\n",
@@ -487,5 +527,6 @@ int main(int argc, char **argv)
 
 	sys = open_pvhost(&api);
 	create_guest(sys, kernel, &bp, mem_size, vcpus);
+	atexit(print_exit_counts);
 	return run_guest(sys, vcpus, bp.nr_vcpus);
 }

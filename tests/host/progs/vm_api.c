@@ -111,6 +111,15 @@ static void test_memory_slots(int sys)
 		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
 		expect_err(ioctl(vm, PV_IRQ_LINE, (void *)16), EFAULT);
 	}
+	{
+		struct pv_exit_counts c;
+
+		memset(&c, 0xff, sizeof(c));
+		expect(ioctl(vm, PV_GET_EXIT_COUNTS, &c) == 0 && c.exits == 0 &&
+		       c.hypercalls[0] == 0 && c.exceptions[31] == 0,
+		       "PV_GET_EXIT_COUNTS: a VM that never ran has no exits");
+		expect_err(ioctl(vm, PV_GET_EXIT_COUNTS, (void *)16), EFAULT);
+	}
 	close(vm);
 	expect(vm_locked_kb() == before, "closing the VM unlocks its memory");
 	munmap(mem, 16 * MIB);
