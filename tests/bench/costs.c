@@ -28,33 +28,9 @@ static struct pv_exit_counts counts_before, counts_after;
 static volatile unsigned long tick_ns;
 static volatile unsigned int ticks;
 
-static unsigned long rdtsc(void)
-{
-	unsigned int lo, hi;
-
-	asm volatile("lfence; rdtsc" : "=a" (lo), "=d" (hi));
-	return (unsigned long)hi << 32 | lo;
-}
-
 static unsigned long now(void)
 {
-	const volatile struct pv_pvclock *c = &shared.clock;
-	unsigned long delta, ns;
-	unsigned int v;
-
-	do {
-		v = c->version;
-		asm volatile("" ::: "memory");
-		delta = rdtsc() - c->tsc_timestamp;
-		if (c->tsc_shift < 0)
-			delta >>= -c->tsc_shift;
-		else
-			delta <<= c->tsc_shift;
-		ns = c->system_time +
-		     (unsigned long)(((unsigned __int128)delta * c->tsc_to_system_mul) >> 32);
-		asm volatile("" ::: "memory");
-	} while ((v & 1) || v != c->version);
-	return ns;
+	return pvclock_ns(&shared);
 }
 
 /* pvclock's scale backwards: the TSC cycles of @ns (under 4 s). */
@@ -94,14 +70,14 @@ static void begin(void)
 {
 	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&counts_before,
 			 sizeof(counts_before)) == sizeof(counts_before));
-	start.cycles = rdtsc();
+	start.cycles = pv_rdtsc();
 	start.ns = now();
 }
 
 /* Print the mean of @n operations since begin(), to a tenth. */
 static void end(const char *name, unsigned long n)
 {
-	unsigned long ns = now() - start.ns, cycles = rdtsc() - start.cycles;
+	unsigned long ns = now() - start.ns, cycles = pv_rdtsc() - start.cycles;
 	unsigned long exits;
 
 	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&counts_after,

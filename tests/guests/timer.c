@@ -27,26 +27,7 @@ void event_handler(struct pv_event_frame *f)
 
 static unsigned long now(void)
 {
-	const volatile struct pv_pvclock *c = &shared.clock;
-	unsigned long tsc, delta, ns;
-	unsigned int v;
-	unsigned int lo, hi;
-
-	do {
-		v = c->version;
-		asm volatile("" ::: "memory");
-		asm volatile("lfence; rdtsc" : "=a" (lo), "=d" (hi));
-		tsc = (unsigned long)hi << 32 | lo;
-		delta = tsc - c->tsc_timestamp;
-		if (c->tsc_shift < 0)
-			delta >>= -c->tsc_shift;
-		else
-			delta <<= c->tsc_shift;
-		ns = c->system_time +
-		     (unsigned long)(((unsigned __int128)delta * c->tsc_to_system_mul) >> 32);
-		asm volatile("" ::: "memory");
-	} while ((v & 1) || v != c->version);
-	return ns;
+	return pvclock_ns(&shared);
 }
 
 static void irq_enable(void)

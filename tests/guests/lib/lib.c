@@ -167,3 +167,24 @@ int __attribute__((weak)) user_event_handler(struct pv_event_frame *f,
 	       (unsigned int)(f->ss >> 32 & 0xff), (unsigned long)f->rip);
 	test_exit(FAILURE);
 }
+
+unsigned long pvclock_ns(const struct pv_vcpu_shared *shared)
+{
+	const volatile struct pv_pvclock *c = &shared->clock;
+	unsigned long delta, ns;
+	unsigned int v;
+
+	do {
+		v = c->version;
+		asm volatile("" ::: "memory");
+		delta = pv_rdtsc() - c->tsc_timestamp;
+		if (c->tsc_shift < 0)
+			delta >>= -c->tsc_shift;
+		else
+			delta <<= c->tsc_shift;
+		ns = c->system_time +
+		     (unsigned long)(((unsigned __int128)delta * c->tsc_to_system_mul) >> 32);
+		asm volatile("" ::: "memory");
+	} while ((v & 1) || v != c->version);
+	return ns;
+}

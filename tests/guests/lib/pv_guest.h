@@ -87,6 +87,18 @@ static inline long wrmsr_pv(unsigned int msr, unsigned long value)
 /* The guest-physical address of a kernel-map address. */
 #define __pa_kernel(va)	((unsigned long)(va) - PV_KERNEL_MAP_BASE)
 
+/* The host's TSC, ordered after earlier loads. */
+static inline unsigned long pv_rdtsc(void)
+{
+	unsigned int lo, hi;
+
+	asm volatile("lfence; rdtsc" : "=a" (lo), "=d" (hi));
+	return (unsigned long)hi << 32 | lo;
+}
+
+/* pvclock time, in ns since the VM started, from a shared page's clock. */
+unsigned long pvclock_ns(const struct pv_vcpu_shared *shared);
+
 /* Each test guest defines this; returning gives its verdict. */
 enum verdict test_main(void);
 
