@@ -62,7 +62,20 @@ static void test_layout_constants(void **state)
 	assert_int_equal((PV_GUARD_HOLE_START >> 39) & 511, 256);
 	assert_true(PV_DIRECT_MAP_BASE >= PV_GUARD_HOLE_END);
 	assert_true((PV_EVENT_ENTRY_KERNEL & 0xfff) == PV_EVENT_ENTRY_KERNEL);
-	assert_true(PV_HC_MAX == PV_HC_CONSOLE_READ + 1);
+	assert_true(PV_HC_MAX == PV_HC_EXIT_COUNTS + 1);
+	/* Every hypercall has a count of its own. */
+	assert_true(PV_HC_MAX <= PV_EXIT_COUNTS_HYPERCALLS);
+}
+
+/* struct pv_exit_counts: u64 counts only, in the order abi.rst gives. */
+static void test_exit_counts(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct pv_exit_counts), (8 + 32 + 32) * 8);
+	assert_int_equal(offsetof(struct pv_exit_counts, exits), 0);
+	assert_int_equal(offsetof(struct pv_exit_counts, lines), 56);
+	assert_int_equal(offsetof(struct pv_exit_counts, hypercalls), 64);
+	assert_int_equal(offsetof(struct pv_exit_counts, exceptions), 64 + 32 * 8);
 }
 
 int main(void)
@@ -72,6 +85,7 @@ int main(void)
 		cmocka_unit_test(test_shared_page),
 		cmocka_unit_test(test_boot_info),
 		cmocka_unit_test(test_layout_constants),
+		cmocka_unit_test(test_exit_counts),
 	};
 
 	return cmocka_run_group_tests_name("pv ABI layout", tests, NULL, NULL);
