@@ -12,6 +12,7 @@
 
 #include <linux/kernel.h>
 #include <asm/debugreg.h>
+#include <asm/trap_pf.h>
 #include <asm/trapnr.h>
 
 #include <pv/abi.h>
@@ -159,6 +160,9 @@ static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 	if (to_user) {
 		swap(vcpu->gs_base, vcpu->kernel_gs_base);
 		vcpu->user_mode = true;
+		if (vcpu->prefill && r->rip == vcpu->prefill_rip)
+			pv_mmu_prefill(vcpu);
+		vcpu->prefill = false;
 	}
 	return 0;
 }
@@ -243,6 +247,11 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 			if (sh_cr2)
 				WRITE_ONCE(*sh_cr2, cr2);	/* the guest's CR2 */
 		}
+		/* A user access runs again once the kernel has handled it. */
+		vcpu->prefill = vcpu->user_mode;
+		vcpu->prefill_gva = cr2;
+		vcpu->prefill_rip = vcpu->regs.rip;
+		vcpu->prefill_fetch = error & X86_PF_INSTR;
 		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, error, cr2, 0);
 	case X86_TRAP_DB:
 		/* FRED's event data: DR6 with every bit meaning "it happened". */

@@ -398,3 +398,23 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 	table[(gva >> PAGE_SHIFT) & 511] = pte;
 	return 0;
 }
+
+/**
+ * pv_mmu_prefill() - fill the shadow entry a user page fault needs next
+ * @vcpu: the vCPU, just returned to user mode at the faulting instruction
+ *
+ * The guest kernel has handled a user page fault and is about to run the
+ * access again: filling its shadow entry now saves the exit that access
+ * would take.  The walk is the one a read (or fetch) would do, so Dirty is
+ * never set for it; a write finds the entry writable when the guest's is
+ * already dirty, as Linux makes it on a write fault.  When the walk fails
+ * nothing is filled: the access faults as it would have.
+ */
+void pv_mmu_prefill(struct pv_vcpu *vcpu)
+{
+	u32 error = vcpu->prefill_fetch ? X86_PF_INSTR : 0;
+	u64 gpa;
+
+	if (!pv_mmu_fault(vcpu, vcpu->prefill_gva, &error, &gpa))
+		vcpu->counts.shadow_fills++;
+}

@@ -104,6 +104,10 @@ struct pv_vcpu {
 	pgd_t *roots[2];		/* [0] supervisor, [1] user */
 	bool user_mode;			/* the guest runs in its user mode */
 	bool upper_nonglobal;		/* an upper-half leaf is not global */
+	/* The last user #PF, whose access will run again after ERETU. */
+	bool prefill;
+	bool prefill_fetch;
+	u64 prefill_gva, prefill_rip;
 	struct list_head shadow_pages;
 	unsigned int nr_shadow_pages;
 	struct pv_exit_counts counts;	/* written by the vCPU's thread only */
@@ -132,6 +136,7 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
+void pv_mmu_prefill(struct pv_vcpu *vcpu);
 int pv_internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
 		      const char *why);
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);
