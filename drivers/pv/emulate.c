@@ -140,16 +140,14 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 	case 0x01:		/* wrmsrns: 0f 01 c6 */
 		if (insn[len + 1] == 0x01 && insn[len + 2] != 0xc6)
 			return 1;
-		if (!pv_msr_known(msr) ||
-		    pv_wrmsr(vcpu, msr, (r->rdx & 0xffffffff) << 32 |
+		if (pv_wrmsr(vcpu, msr, (r->rdx & 0xffffffff) << 32 |
 				       (r->rax & 0xffffffff)))
 			return -EFAULT;
 		len += insn[len + 1] == 0x01 ? 3 : 2;
 		break;
 	case 0x32:		/* rdmsr */
-		if (!pv_msr_known(msr))
+		if (pv_rdmsr(vcpu, msr, &msr))
 			return -EFAULT;
-		msr = pv_rdmsr(vcpu, msr);
 		r->rax = msr & 0xffffffff;
 		r->rdx = msr >> 32;
 		len += 2;

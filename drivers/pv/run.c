@@ -112,43 +112,35 @@ u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 
 /**
  * pv_rdmsr() - read one of the MSRs pv_wrmsr() writes
- * @vcpu: the vCPU
- * @msr:  the MSR
+ * @vcpu:  the vCPU
+ * @msr:   the MSR
+ * @value: set to its value
  *
- * Return: its value, or -PV_EINVAL for another MSR (pv_msr_known() tells).
+ * Return: 0, or -PV_EINVAL for another MSR.
  */
-u64 pv_rdmsr(struct pv_vcpu *vcpu, u64 msr)
+int pv_rdmsr(struct pv_vcpu *vcpu, u64 msr, u64 *value)
 {
 	switch (msr) {
 	case MSR_IA32_FRED_CONFIG:
-		return vcpu->event_entry;
+		*value = vcpu->event_entry;
+		return 0;
 	case MSR_FS_BASE:
-		return vcpu->fs_base;
+		*value = vcpu->fs_base;
+		return 0;
 	case MSR_GS_BASE:
-		return vcpu->gs_base;
+		*value = vcpu->gs_base;
+		return 0;
 	case MSR_KERNEL_GS_BASE:
-		return vcpu->kernel_gs_base;
+		*value = vcpu->kernel_gs_base;
+		return 0;
 	case MSR_IA32_FRED_RSP0:
-		return vcpu->rsp0;
+		*value = vcpu->rsp0;
+		return 0;
 	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_STKLVLS:
+		*value = 0;
 		return 0;
 	default:
 		return -PV_EINVAL;
-	}
-}
-
-/** pv_msr_known() - is @msr one that pv_rdmsr() and pv_wrmsr() know? */
-bool pv_msr_known(u64 msr)
-{
-	switch (msr) {
-	case MSR_IA32_FRED_CONFIG:
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_KERNEL_GS_BASE:
-	case MSR_IA32_FRED_RSP0 ... MSR_IA32_FRED_STKLVLS:
-		return true;
-	default:
-		return false;
 	}
 }
 
@@ -347,9 +339,12 @@ static int hypercall(struct pv_vcpu *vcpu)
 	case PV_HC_WRMSR:
 		r->rax = pv_wrmsr(vcpu, r->rdi, r->rsi);
 		return 0;
-	case PV_HC_RDMSR:
-		r->rax = pv_rdmsr(vcpu, r->rdi);
+	case PV_HC_RDMSR: {
+		u64 value;
+
+		r->rax = pv_rdmsr(vcpu, r->rdi, &value) ? -PV_EINVAL : value;
 		return 0;
+	}
 	case PV_HC_VCPU_START:
 		r->rax = vcpu_start(vcpu, r);
 		return 0;

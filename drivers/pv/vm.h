@@ -144,10 +144,9 @@ int pv_emulate_iret(struct pv_vcpu *vcpu);
 u64 *pv_insn_reg(struct pv_regs *r, unsigned int n);
 int pv_emulate_privileged(struct pv_vcpu *vcpu);
 u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value);
-u64 pv_rdmsr(struct pv_vcpu *vcpu, u64 msr);
+int pv_rdmsr(struct pv_vcpu *vcpu, u64 msr, u64 *value);
 u64 pv_exit_counts_copy(struct pv_vcpu *vcpu, u64 gva, u64 len);
 long pv_get_exit_counts(struct pv_vm *vm, void __user *uarg);
-bool pv_msr_known(u64 msr);
 int pv_eret_insn(struct pv_vcpu *vcpu, bool to_user);
 void pv_mmio_complete(struct pv_vcpu *vcpu);
 
