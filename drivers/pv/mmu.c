@@ -415,6 +415,13 @@ void pv_mmu_prefill(struct pv_vcpu *vcpu)
 	u32 error = vcpu->prefill_fetch ? X86_PF_INSTR : 0;
 	u64 gpa;
 
+	/*
+	 * At the limit, pv_mmu_fault() starts over, and a failure to would
+	 * leave no roots with nobody to stop the vCPU: the access's own
+	 * fault does that, where an error can be reported.
+	 */
+	if (vcpu->nr_shadow_pages >= PV_MAX_SHADOW_PAGES)
+		return;
 	if (!pv_mmu_fault(vcpu, vcpu->prefill_gva, &error, &gpa))
 		vcpu->counts.shadow_fills++;
 }

@@ -242,7 +242,7 @@ struct pv_exit_counts {
 	__u64 exits;		/* every return from the guest to the host */
 	__u64 syscalls;		/* guest user system calls, passed to its kernel */
 	__u64 interrupts;	/* host interrupts and NMIs while the guest ran */
-	__u64 shadow_fills;	/* page faults the host resolved by itself */
+	__u64 shadow_fills;	/* shadow entries filled, no guest fault */
 	__u64 shadow_resets;	/* shadow tables dropped whole (CR3, global flush) */
 	__u64 emulated;		/* privileged instructions carried out (abi.rst) */
 	__u64 reflected;	/* exceptions passed to the guest's kernel */
