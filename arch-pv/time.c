@@ -143,10 +143,7 @@ static void __init pv_timer_init(void)
 
 static unsigned long pv_tsc_khz(void)
 {
-	struct pvclock_vcpu_time_info *clock =
-		(void *)this_cpu_ptr(&pv_vcpu_shared.clock);
-
-	return pvclock_tsc_khz(clock);
+	return pvclock_tsc_khz(this_clock());
 }
 
 static int pv_set_wallclock(const struct timespec64 *now)
