@@ -27,11 +27,15 @@
 #include <pv/pvhost.h>
 
 #include "boot.h"
+#include "devices.h"
 #include "image.h"
 #include "size.h"
+#include "virtio.h"
 
 #define PVRUN_VERSION	"0.1"
 #define PVHOST_DEV	"/dev/pvhost"
+/* The lowest address of the devices' registers (above RAM if RAM is larger). */
+#define VIRTIO_MMIO_LOW	0xd0000000ULL
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -140,6 +144,7 @@ static void create_guest(int sys, const char *kernel, struct boot_params *bp,
 	if (mem.base == MAP_FAILED)
 		die("cannot allocate %llu MiB of guest memory: %s",
 		    (unsigned long long)mem_size >> 20, strerror(errno));
+	virtio_set_guest(vm, &mem);
 	if (boot_setup(&mem, bp, &layout, why, sizeof(why)))
 		die("%s: %s", kernel, why);
 
@@ -298,11 +303,16 @@ static int run_vcpu(int sys, int vcpu)
 			return run->shutdown.reason == PV_SHUTDOWN_CRASH ? 2 : 0;
 		case PV_EXIT_MMIO:
 			/*
-			 * No device answers yet: loads see all-ones, as on an
-			 * open bus; stores are dropped.
+			 * Where no device answers, loads see all-ones, as on
+			 * an open bus, and stores are dropped.
 			 */
-			if (!run->mmio.is_write)
-				memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+			if (run->mmio.len > sizeof(run->mmio.data) ||
+			    !virtio_mmio_access(run->mmio.phys_addr, run->mmio.data,
+						run->mmio.len, run->mmio.is_write)) {
+				if (!run->mmio.is_write)
+					memset(run->mmio.data, 0xff,
+					       sizeof(run->mmio.data));
+			}
 			break;
 		case PV_EXIT_HALT:
 			die("guest halted with nothing to wake it (no timer, no device)");
@@ -384,8 +394,12 @@ static void *vcpu_thread(void *fd)
 	exit(run_vcpu(pvhost_fd, (int)(intptr_t)fd));
 }
 
-/* Run the guest: a thread for each vCPU but 0, which runs on this one. */
-static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus)
+/*
+ * Run the guest: a thread for each vCPU but 0, which runs on this one, and
+ * one for each device.  @console_input: stdin goes to the pv console.
+ */
+static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus,
+		     bool console_input)
 {
 	unsigned int i;
 	pthread_t t;
@@ -413,7 +427,8 @@ static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus)
 		vcpu_threads[nr_threads++] = t;
 	}
 	raw_tty();
-	err = pthread_create(&t, NULL, console_input_thread, NULL);
+	virtio_start();
+	err = console_input ? pthread_create(&t, NULL, console_input_thread, NULL) : 0;
 	if (err)
 		die("cannot start the console input thread: %s", strerror(err));
 	pthread_sigmask(SIG_UNBLOCK, &quit, NULL);
@@ -423,7 +438,8 @@ static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus)
 static void usage(FILE *f)
 {
 	fputs("usage: pvrun --kernel FILE [--initrd FILE] [--append ARGS] [--memory SIZE]\n"
-	      "             [--smp N] [--exit-counts]\n"
+	      "             [--disk PATH[,ro]]... [--net tap=NAME[,mac=MAC]]...\n"
+	      "             [--console pv|virtio] [--smp N] [--exit-counts]\n"
 	      "       pvrun --version | --help\n"
 	      "\n"
 	      "Run a pv guest kernel under pvhost.ko.\n"
@@ -432,6 +448,12 @@ static void usage(FILE *f)
 	      "  -a, --append ARGS   the guest's kernel command line\n"
 	      "  -m, --memory SIZE   guest memory: 256M, 1G, ... (plain numbers\n"
 	      "                      are MiB; a multiple of 2 MiB; default 256M)\n"
+	      "  -d, --disk PATH[,ro] a raw disk image as virtio-blk (/dev/vda, vdb,\n"
+	      "                      ... in order); ,ro: the guest cannot write it\n"
+	      "  -n, --net tap=NAME[,mac=MAC]  virtio-net on host TAP device NAME\n"
+	      "                      (opened, or created if missing)\n"
+	      "  -c, --console pv|virtio  what stdin and stdout are to the guest: the\n"
+	      "                      pv console hvc0 (default) or virtio-console hvc1\n"
 	      "  -s, --smp N         vCPUs, 1 to 64 (default 1)\n"
 	      "      --exit-counts   at the end, how often the guest exited and why\n"
 	      "  -V, --version       print versions of pvrun and pvhost.ko\n"
@@ -446,12 +468,21 @@ int main(int argc, char **argv)
 		{ "append",	required_argument,	NULL, 'a' },
 		{ "memory",	required_argument,	NULL, 'm' },
 		{ "smp",	required_argument,	NULL, 's' },
+		{ "disk",	required_argument,	NULL, 'd' },
+		{ "net",	required_argument,	NULL, 'n' },
+		{ "console",	required_argument,	NULL, 'c' },
 		{ "exit-counts", no_argument,		NULL, 'E' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ }
 	};
 	const char *kernel = NULL, *initrd = NULL, *memory = "256M", *smp = "1";
+	const char *console = "pv", *append = "";
+	static struct disk_spec disks[VIRTIO_MAX_DEVICES];
+	static struct net_spec nets[VIRTIO_MAX_DEVICES];
+	static char cmdline[PV_BOOT_CMDLINE_SIZE];
+	unsigned int nr_disks = 0, nr_nets = 0, i;
+	bool virtio_console;
 	int vcpus[PV_MAX_VCPUS];
 	char *end;
 	struct boot_params bp = { .cmdline = "", .nr_vcpus = 1 };
@@ -461,7 +492,7 @@ int main(int argc, char **argv)
 	int c, api, sys;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:a:m:s:Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:a:m:s:d:n:c:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			kernel = optarg;
@@ -470,7 +501,22 @@ int main(int argc, char **argv)
 			initrd = optarg;
 			break;
 		case 'a':
-			bp.cmdline = optarg;
+			append = optarg;
+			break;
+		case 'd':
+			if (nr_disks == VIRTIO_MAX_DEVICES)
+				die("--disk: at most %d disks", VIRTIO_MAX_DEVICES);
+			if (parse_disk_spec(optarg, &disks[nr_disks++], why, sizeof(why)))
+				die("%s", why);
+			break;
+		case 'n':
+			if (nr_nets == VIRTIO_MAX_DEVICES)
+				die("--net: at most %d network devices", VIRTIO_MAX_DEVICES);
+			if (parse_net_spec(optarg, &nets[nr_nets++], why, sizeof(why)))
+				die("%s", why);
+			break;
+		case 'c':
+			console = optarg;
 			break;
 		case 'm':
 			memory = optarg;
@@ -515,8 +561,32 @@ int main(int argc, char **argv)
 	    bp.nr_vcpus > PV_MAX_VCPUS)
 		die("--smp %s: not a number of vCPUs from 1 to %d", smp,
 		    PV_MAX_VCPUS);
-	if (strlen(bp.cmdline) >= PV_BOOT_CMDLINE_SIZE)
+	if (strlen(append) >= PV_BOOT_CMDLINE_SIZE)
 		die("--append: longer than %d bytes", PV_BOOT_CMDLINE_SIZE - 1);
+	if (strcmp(console, "pv") && strcmp(console, "virtio"))
+		die("--console %s: must be pv or virtio", console);
+	virtio_console = strcmp(console, "virtio") == 0;
+
+	/*
+	 * The devices: disks first, so that the first --disk is /dev/vda.
+	 * Their windows start above RAM, and never below 3.25 GiB.
+	 */
+	virtio_init(mem_size > VIRTIO_MMIO_LOW ? mem_size : VIRTIO_MMIO_LOW);
+	for (i = 0; i < nr_disks; i++)
+		if (blk_add(&disks[i], why, sizeof(why)))
+			die("%s", why);
+	for (i = 0; i < nr_nets; i++)
+		if (net_add(&nets[i], i, why, sizeof(why)))
+			die("%s", why);
+	if ((virtio_console && console_add(why, sizeof(why))) ||
+	    rng_add(why, sizeof(why)))
+		die("%s", why);
+	snprintf(cmdline, sizeof(cmdline), "%s%s", append,
+		 virtio_console ? " console=hvc1" : "");
+	if (virtio_cmdline(cmdline, sizeof(cmdline)))
+		die("--append: too long to add the devices' parameters (%d bytes in all)",
+		    PV_BOOT_CMDLINE_SIZE - 1);
+	bp.cmdline = cmdline;
 
 	bp.image = map_file(kernel, &bp.image_len);
 	if (pv_image_check(bp.image, bp.image_len, &img, why, sizeof(why)))
@@ -528,5 +598,5 @@ int main(int argc, char **argv)
 	sys = open_pvhost(&api);
 	create_guest(sys, kernel, &bp, mem_size, vcpus);
 	atexit(print_exit_counts);
-	return run_guest(sys, vcpus, bp.nr_vcpus);
+	return run_guest(sys, vcpus, bp.nr_vcpus, !virtio_console);
 }

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pvrun: the virtio devices a guest can have, and their option syntax.
+ *
+ * Each *_add() opens what the device needs on the host and gives the
+ * guest the device (virtio_add()).  On failure it returns -1 with a
+ * one-line reason in @err.
+ */
+#ifndef PVRUN_DEVICES_H
+#define PVRUN_DEVICES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* --disk PATH[,ro] */
+struct disk_spec {
+	char path[4096];
+	bool read_only;
+};
+
+/* --net tap=NAME[,mac=XX:XX:XX:XX:XX:XX] */
+struct net_spec {
+	char tap[16];		/* IFNAMSIZ */
+	uint8_t mac[6];
+	bool has_mac;
+};
+
+/*
+ * parse_disk_spec / parse_net_spec - read an option's value
+ *
+ * Return 0, or -1 with a one-line reason in @err.
+ */
+int parse_disk_spec(const char *s, struct disk_spec *out, char *err, size_t errlen);
+int parse_net_spec(const char *s, struct net_spec *out, char *err, size_t errlen);
+
+int blk_add(const struct disk_spec *spec, char *err, size_t errlen);
+int net_add(const struct net_spec *spec, unsigned int index, char *err,
+	    size_t errlen);
+int console_add(char *err, size_t errlen);
+int rng_add(char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvrun: virtio-net (spec 5.1) on a host TAP device.
+ *
+ * Frames go between the TAP device and the guest's queues as they are,
+ * behind the 12-byte virtio-net header (no offloads yet).  The TAP device
+ * is opened, or created if it does not exist, as QEMU's "-netdev tap"
+ * does; configuring the host side is the user's business.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "devices.h"
+#include "error.h"
+#include "virtio.h"
+
+#define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_STATUS	16
+#define VIRTIO_NET_S_LINK_UP	1
+
+#define RXQ		0
+#define TXQ		1
+#define NET_HDR_LEN	12	/* struct virtio_net_hdr_v1 */
+#define FRAME_MAX	65536
+#define RX_BATCH	64
+
+struct net_config {
+	uint8_t mac[6];
+	uint16_t status;
+} __attribute__((packed));
+
+struct net {
+	struct virtio_dev dev;
+	struct net_config config;
+	struct vchain chain;
+	size_t pending;		/* bytes of a frame read but not delivered */
+	uint8_t frame[NET_HDR_LEN + FRAME_MAX];
+};
+
+static void net_transmit(struct net *n)
+{
+	struct iovec part[VCHAIN_MAX];
+	struct vchain *c = &n->chain;
+	bool used = false;
+	unsigned int k;
+	ssize_t r;
+
+	while (virtio_pop(&n->dev, TXQ, c) == 1) {
+		if (c->read_len > NET_HDR_LEN) {
+			k = iov_slice(c->read, c->nr_read, NET_HDR_LEN,
+				      c->read_len - NET_HDR_LEN, part, VCHAIN_MAX);
+			do {
+				r = writev(n->dev.input_fd, part, k);
+			} while (r < 0 && errno == EINTR);
+			/* A full or downed TAP drops the frame, as a wire would. */
+		}
+		virtio_push(&n->dev, TXQ, c->head, 0);
+		used = true;
+	}
+	if (used)
+		virtio_interrupt(&n->dev, TXQ);
+}
+
+/* Frames from the TAP device into the guest's receive buffers. */
+static void net_receive(struct virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+	unsigned int delivered = 0;
+	ssize_t r;
+
+	while (delivered < RX_BATCH) {
+		if (!n->pending) {
+			r = read(dev->input_fd, n->frame + NET_HDR_LEN, FRAME_MAX);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;		/* EAGAIN: nothing more now */
+			n->pending = r;
+		}
+		if (virtio_pop(dev, RXQ, &n->chain) != 1) {
+			dev->input_wanted = false;	/* wait for buffers */
+			break;
+		}
+		memset(n->frame, 0, NET_HDR_LEN);
+		n->frame[10] = 1;		/* num_buffers */
+		if (n->chain.write_len >= NET_HDR_LEN + n->pending) {
+			buf_to_iov(n->chain.write, n->chain.nr_write, 0, n->frame,
+				   NET_HDR_LEN + n->pending);
+			virtio_push(dev, RXQ, n->chain.head, NET_HDR_LEN + n->pending);
+		} else {
+			virtio_push(dev, RXQ, n->chain.head, 0); /* too small: dropped */
+		}
+		n->pending = 0;
+		delivered++;
+	}
+	if (delivered)
+		virtio_interrupt(dev, RXQ);
+}
+
+static void net_notify(struct virtio_dev *dev)
+{
+	net_transmit(dev->priv);
+	/* New receive buffers, perhaps: deliver what waits, listen again. */
+	dev->input_wanted = true;
+	net_receive(dev);
+}
+
+static void net_reset(struct virtio_dev *dev)
+{
+	struct net *n = dev->priv;
+
+	n->pending = 0;
+}
+
+static const struct virtio_dev_ops net_ops = {
+	.name = "virtio-net",
+	.device_id = VIRTIO_ID_NET,
+	.nr_queues = 2,
+	.notify = net_notify,
+	.input = net_receive,
+	.reset = net_reset,
+};
+
+static int open_tap(const char *name, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int fd;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, "--net tap=%s: /dev/net/tun: %s (is the tun module loaded?)",
+			    name, strerror(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		fail(err, errlen, "--net tap=%s: cannot open TAP device %s: %s%s",
+		     name, name, strerror(errno),
+		     errno == EPERM ? " (needs CAP_NET_ADMIN, or a TAP device made for this user)" :
+		     errno == EBUSY ? " (another program has it open)" :
+		     errno == EINVAL ? " (an interface of another kind has that name)" : "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int net_add(const struct net_spec *spec, unsigned int index, char *err,
+	    size_t errlen)
+{
+	struct net *n = calloc(1, sizeof(*n));
+	static const uint8_t pv_oui[3] = { 0x52, 0x54, 0x00 };
+
+	if (!n)
+		return fail(err, errlen, "--net: out of memory");
+	n->dev.input_fd = open_tap(spec->tap, err, errlen);
+	if (n->dev.input_fd < 0)
+		return -1;
+	if (spec->has_mac) {
+		memcpy(n->config.mac, spec->mac, 6);
+	} else {
+		/* QEMU's default prefix, then the host's pid and the index. */
+		memcpy(n->config.mac, pv_oui, 3);
+		n->config.mac[3] = getpid() >> 8;
+		n->config.mac[4] = getpid();
+		n->config.mac[5] = index;
+	}
+	n->config.status = VIRTIO_NET_S_LINK_UP;
+	n->dev.ops = &net_ops;
+	n->dev.priv = n;
+	n->dev.config = &n->config;
+	n->dev.config_len = sizeof(n->config);
+	n->dev.features = 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS;
+	if (virtio_add(&n->dev))
+		return fail(err, errlen, "--net tap=%s: too many devices", spec->tap);
+	return 0;
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvrun: virtio-rng (spec 5.4).  The guest's buffers are filled from the
+ * host's getrandom(); /dev/hwrng in the guest reads them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+
+#include "devices.h"
+#include "error.h"
+#include "virtio.h"
+
+static struct vchain chain;
+
+static void rng_notify(struct virtio_dev *dev)
+{
+	unsigned int i;
+	bool used = false;
+	ssize_t n;
+
+	while (virtio_pop(dev, 0, &chain) == 1) {
+		size_t done = 0;
+
+		for (i = 0; i < chain.nr_write; i++) {
+			n = getrandom(chain.write[i].iov_base, chain.write[i].iov_len, 0);
+			if (n < 0 && errno == EINTR) {
+				i--;
+				continue;
+			}
+			if (n < 0)
+				break;
+			done += n;
+			if ((size_t)n < chain.write[i].iov_len)
+				break;
+		}
+		virtio_push(dev, 0, chain.head, done);
+		used = true;
+	}
+	if (used)
+		virtio_interrupt(dev, 0);
+}
+
+static const struct virtio_dev_ops rng_ops = {
+	.name = "virtio-rng",
+	.device_id = VIRTIO_ID_RNG,
+	.nr_queues = 1,
+	.notify = rng_notify,
+};
+
+static struct virtio_dev rng_dev = {
+	.ops = &rng_ops,
+	.input_fd = -1,
+};
+
+int rng_add(char *err, size_t errlen)
+{
+	if (virtio_add(&rng_dev))
+		return fail(err, errlen, "virtio-rng: too many devices");
+	return 0;
+}
