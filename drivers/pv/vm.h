@@ -17,6 +17,8 @@
 #include <pv/abi.h>
 #include <pv/pvhost.h>
 
+#include "mmio_decode.h"
+
 /* Guest-physical memory backed by pinned launcher pages. */
 struct pv_memslot {
 	u64 gpa;		/* first guest-physical byte */
@@ -62,18 +64,6 @@ enum pv_vcpu_state {
 
 struct pv_vcpu_start {
 	u64 rip, rsp, cr3, arg;
-};
-
-/* A decoded MMIO instruction; a load waits in it for the launcher. */
-struct pv_mmio_insn {
-	u8 len;			/* bytes; 0: no load waits */
-	u8 size;		/* bytes accessed: 1, 2, 4 or 8 */
-	u8 reg;			/* register operand, x86 numbering */
-	bool write;
-	bool imm;		/* a store of @value */
-	bool zero_extend;	/* MOVZX */
-	bool high_byte;		/* AH, CH, DH or BH */
-	u64 value;
 };
 
 struct pv_vcpu {
