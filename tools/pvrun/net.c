@@ -3,9 +3,11 @@
  * pvrun: virtio-net (spec 5.1) on a host TAP device.
  *
  * Frames go between the TAP device and the guest's queues as they are,
- * behind the 12-byte virtio-net header (no offloads yet).  The TAP device
- * is opened, or created if it does not exist, as QEMU's "-netdev tap"
- * does; configuring the host side is the user's business.
+ * with the 12-byte virtio-net header, which the TAP device understands
+ * too (IFF_VNET_HDR): checksum offload and TSO pass through both ways, so
+ * a TCP stream moves in 64 KiB segments.  The TAP device is opened, or
+ * created if it does not exist, as QEMU's "-netdev tap" does; configuring
+ * the host side is the user's business.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,14 +23,20 @@
 #include "error.h"
 #include "virtio.h"
 
+#define VIRTIO_NET_F_CSUM	0	/* the guest sends partial checksums */
+#define VIRTIO_NET_F_GUEST_CSUM	1	/* ... and takes them */
 #define VIRTIO_NET_F_MAC	5
+#define VIRTIO_NET_F_GUEST_TSO4	7	/* the guest takes TCP segments ... */
+#define VIRTIO_NET_F_GUEST_TSO6	8
+#define VIRTIO_NET_F_HOST_TSO4	11	/* ... and sends them */
+#define VIRTIO_NET_F_HOST_TSO6	12
 #define VIRTIO_NET_F_STATUS	16
 #define VIRTIO_NET_S_LINK_UP	1
 
 #define RXQ		0
 #define TXQ		1
 #define NET_HDR_LEN	12	/* struct virtio_net_hdr_v1 */
-#define FRAME_MAX	65536
+#define FRAME_MAX	(65536 + 4096)	/* a TSO segment and its headers */
 #define RX_BATCH	64
 
 struct net_config {
@@ -53,13 +61,17 @@ static void net_transmit(struct net *n)
 	ssize_t r;
 
 	while (virtio_pop(&n->dev, TXQ, c) == 1) {
+		/*
+		 * Header and frame go as they are: the TAP device checks the
+		 * header and refuses (EINVAL) one it does not accept.  A
+		 * full or downed TAP drops the frame, as a wire would.
+		 */
 		if (c->read_len > NET_HDR_LEN) {
-			k = iov_slice(c->read, c->nr_read, NET_HDR_LEN,
-				      c->read_len - NET_HDR_LEN, part, VCHAIN_MAX);
+			k = iov_slice(c->read, c->nr_read, 0, c->read_len, part,
+				      VCHAIN_MAX);
 			do {
 				r = writev(n->dev.input_fd, part, k);
 			} while (r < 0 && errno == EINTR);
-			/* A full or downed TAP drops the frame, as a wire would. */
 		}
 		virtio_push(&n->dev, TXQ, c->head, 0);
 		used = true;
@@ -77,19 +89,19 @@ static void net_receive(struct virtio_dev *dev)
 
 	while (delivered < RX_BATCH) {
 		if (!n->pending) {
-			r = read(dev->input_fd, n->frame + NET_HDR_LEN, FRAME_MAX);
+			r = read(dev->input_fd, n->frame, sizeof(n->frame));
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r <= 0)
+			if (r <= NET_HDR_LEN)
 				break;		/* EAGAIN: nothing more now */
-			n->pending = r;
+			n->pending = r - NET_HDR_LEN;
+			n->frame[10] = 1;	/* num_buffers: the TAP skips it */
+			n->frame[11] = 0;
 		}
 		if (virtio_pop(dev, RXQ, &n->chain) != 1) {
 			dev->input_wanted = false;	/* wait for buffers */
 			break;
 		}
-		memset(n->frame, 0, NET_HDR_LEN);
-		n->frame[10] = 1;		/* num_buffers */
 		if (n->chain.write_len >= NET_HDR_LEN + n->pending) {
 			buf_to_iov(n->chain.write, n->chain.nr_write, 0, n->frame,
 				   NET_HDR_LEN + n->pending);
@@ -112,6 +124,27 @@ static void net_notify(struct virtio_dev *dev)
 	net_receive(dev);
 }
 
+/*
+ * The driver accepted its features: the TAP device may now hand us what
+ * the guest said it takes (partial checksums, TCP segments), no more.
+ */
+static void net_start(struct virtio_dev *dev)
+{
+	uint64_t f = dev->driver_features;
+	unsigned int offload = 0;
+
+	if (f & 1ULL << VIRTIO_NET_F_GUEST_CSUM) {
+		offload |= TUN_F_CSUM;
+		if (f & 1ULL << VIRTIO_NET_F_GUEST_TSO4)
+			offload |= TUN_F_TSO4;
+		if (f & 1ULL << VIRTIO_NET_F_GUEST_TSO6)
+			offload |= TUN_F_TSO6;
+	}
+	if (ioctl(dev->input_fd, TUNSETOFFLOAD, offload) < 0)
+		fprintf(stderr, "pvrun: virtio-net: TUNSETOFFLOAD: %s\n",
+			strerror(errno));
+}
+
 static void net_reset(struct virtio_dev *dev)
 {
 	struct net *n = dev->priv;
@@ -125,20 +158,21 @@ static const struct virtio_dev_ops net_ops = {
 	.nr_queues = 2,
 	.notify = net_notify,
 	.input = net_receive,
+	.start = net_start,
 	.reset = net_reset,
 };
 
 static int open_tap(const char *name, char *err, size_t errlen)
 {
 	struct ifreq ifr;
-	int fd;
+	int fd, hdr_len = NET_HDR_LEN;
 
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return fail(err, errlen, "--net tap=%s: /dev/net/tun: %s (is the tun module loaded?)",
 			    name, strerror(errno));
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		fail(err, errlen, "--net tap=%s: cannot open TAP device %s: %s%s",
@@ -146,6 +180,13 @@ static int open_tap(const char *name, char *err, size_t errlen)
 		     errno == EPERM ? " (needs CAP_NET_ADMIN, or a TAP device made for this user)" :
 		     errno == EBUSY ? " (another program has it open)" :
 		     errno == EINVAL ? " (an interface of another kind has that name)" : "");
+		close(fd);
+		return -1;
+	}
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
+		fail(err, errlen, "--net tap=%s: cannot set up TAP device %s: %s",
+		     name, name, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -177,7 +218,10 @@ int net_add(const struct net_spec *spec, unsigned int index, char *err,
 	n->dev.priv = n;
 	n->dev.config = &n->config;
 	n->dev.config_len = sizeof(n->config);
-	n->dev.features = 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS;
+	n->dev.features = 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS |
+			  1ULL << VIRTIO_NET_F_CSUM | 1ULL << VIRTIO_NET_F_GUEST_CSUM |
+			  1ULL << VIRTIO_NET_F_HOST_TSO4 | 1ULL << VIRTIO_NET_F_HOST_TSO6 |
+			  1ULL << VIRTIO_NET_F_GUEST_TSO4 | 1ULL << VIRTIO_NET_F_GUEST_TSO6;
 	if (virtio_add(&n->dev))
 		return fail(err, errlen, "--net tap=%s: too many devices", spec->tap);
 	return 0;

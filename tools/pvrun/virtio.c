@@ -340,9 +340,13 @@ static void reg_write(struct virtio_dev *dev, uint32_t off, uint32_t v)
 		    ((dev->driver_features & ~offered(dev)) ||
 		     !(dev->driver_features & 1ULL << VIRTIO_F_VERSION_1)))
 			v &= ~STATUS_FEATURES_OK;
-		dev->status = v | (dev->status & VIRTIO_STATUS_NEEDS_RESET);
-		if (v & VIRTIO_STATUS_DRIVER_OK)
+		if ((v & VIRTIO_STATUS_DRIVER_OK) &&
+		    !(dev->status & VIRTIO_STATUS_DRIVER_OK)) {
+			if (dev->ops->start)
+				dev->ops->start(dev);
 			kick(dev);	/* the device looks at its queues at once */
+		}
+		dev->status = v | (dev->status & VIRTIO_STATUS_NEEDS_RESET);
 		break;
 	}
 }

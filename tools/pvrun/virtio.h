@@ -50,6 +50,8 @@ struct virtio_dev_ops {
 	void (*notify)(struct virtio_dev *dev);
 	/* dev->input_fd is readable (only polled while dev->input_wanted). */
 	void (*input)(struct virtio_dev *dev);
+	/* The driver set DRIVER_OK (called with dev->lock held). */
+	void (*start)(struct virtio_dev *dev);
 	/* The driver reset the device (called with dev->lock held). */
 	void (*reset)(struct virtio_dev *dev);
 };
