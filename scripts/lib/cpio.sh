@@ -6,11 +6,12 @@
 #   cpio_busybox             busybox, its applet links, /dev/console, base dirs
 #   cpio_add SRC DEST        a file, symlink or whole directory at DEST
 #   cpio_text DEST MODE      a file from stdin
+#   cpio_program SRC DEST    a dynamic executable and the libraries it needs
 #   cpio_write OUT           write the archive
 #
 # Parents of every DEST are created as needed.
 
-declare -A cpio_dirs
+declare -A cpio_dirs cpio_libs
 cpio_spec=
 cpio_tmp=
 
@@ -30,6 +31,7 @@ cpio_begin()
 	cpio_spec=$1
 	cpio_tmp=$(mktemp -d "$PV_BUILD/cpio.XXXXXX")
 	cpio_dirs=([/]=1)
+	cpio_libs=()
 	: > "$cpio_spec"
 }
 
@@ -83,6 +85,17 @@ cpio_busybox()
 		[ "/$app" = /bin/busybox ] && continue
 		cpio_mkdir "$(dirname "/$app")"
 		echo "slink /$app /bin/busybox 0777 0 0" >> "$cpio_spec"
+	done
+}
+
+cpio_program()
+{
+	local src=$1 dest=$2 lib
+	cpio_add "$(realpath "$src")" "$dest"
+	for lib in $(ldd "$src" | grep -oE '/[^ ]+\.so[^ ]*'); do
+		[ -n "${cpio_libs[$lib]:-}" ] && continue
+		cpio_libs[$lib]=1
+		cpio_add "$(realpath "$lib")" "$lib"
 	done
 }
 
