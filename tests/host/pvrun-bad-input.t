@@ -27,3 +27,17 @@ for n in 0 65 two 1x ""; do
 	expect_error "^pvrun: --smp $n: not a number of vCPUs from 1 to 64\$" \
 		pvrun --smp "$n" --kernel /pv/guests/hello.elf
 done
+# Devices
+k="--kernel /pv/tests/pv_note.elf"
+expect_error '^pvrun: --disk /no/disk.img: No such file or directory$' pvrun $k --disk /no/disk.img
+expect_error '^pvrun: --disk /pv: Is a directory$' pvrun $k --disk /pv
+expect_error '^pvrun: --disk /pv: not a disk image' pvrun $k --disk /pv,ro
+expect_error '^pvrun: --disk /tmp/tiny.img: smaller than one 512-byte sector$' \
+	sh -c "head -c 100 /dev/zero > /tmp/tiny.img; pvrun $k --disk /tmp/tiny.img"
+expect_error "^pvrun: --disk x.img,bogus: unknown option 'bogus'" pvrun $k --disk x.img,bogus
+expect_error "^pvrun: --net tap0: unknown option 'tap0'" pvrun $k --net tap0
+expect_error "^pvrun: --net tap=t0,mac=01:02:03:04:05:06: '01:02:03:04:05:06' is not a unicast MAC" \
+	pvrun $k --net tap=t0,mac=01:02:03:04:05:06
+expect_error '^pvrun: --net tap=pvnone: /dev/net/tun: No such file or directory \(is the tun module loaded\?\)$' \
+	unshare -m sh -c "mount -t tmpfs none /dev && pvrun $k --net tap=pvnone"
+expect_error '^pvrun: --console serial: must be pv or virtio$' pvrun $k --console serial

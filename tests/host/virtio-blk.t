@@ -4,7 +4,7 @@
 # e2fsck -fn on the host finds the image clean.  Booted with ",ro", the
 # disk refuses every write and the image does not change.  A second
 # pvrun cannot open a disk that a running one writes.  virtio-rng feeds
-# /dev/hwrng.
+# /dev/hwrng, and a second disk is /dev/vdb, written where it should be.
 . /pv/tests/lib.sh
 [ -f /pv/vmlinux ] || fail "no guest kernel in the host VM"
 img=/tmp/root.img
@@ -22,7 +22,7 @@ boot()
 		> /tmp/$phase.out 2>&1
 	rc=$?
 	tr -d '\r' < /tmp/$phase.out > /tmp/$phase.txt
-	grep -E '^(phase|root|disk-|written|read|want|ro|vda|hwrng)' /tmp/$phase.txt
+	grep -E '^(phase|root|disk-|written|read|want|ro|vd[ab]|hwrng)' /tmp/$phase.txt
 	[ $rc = 0 ] || { tail -n 20 /tmp/$phase.txt; fail "$phase: pvrun exit status $rc"; }
 	grep -q "^root: /dev/root ext4 $mode" /tmp/$phase.txt ||
 		grep -q "^root: /dev/vda ext4 $mode" /tmp/$phase.txt ||
@@ -49,9 +49,12 @@ grep -q '^ro: done$' /tmp/ro.txt || fail "the read-only phase did not finish"
 grep '^ro: .* succeeded' /tmp/ro.txt && fail "a write to the read-only disk succeeded"
 [ "$(sha256sum < $img)" = "$before" ] || fail "the read-only disk changed"
 
-boot rng rw --disk $img
+dd if=/dev/zero of=/tmp/second.img bs=1M count=8 2>/dev/null
+boot rng rw --disk $img --disk /tmp/second.img
 grep -q '^hwrng: virtio_rng' /tmp/rng.txt || fail "virtio-rng is not the guest's hwrng"
 grep -q '^hwrng bytes: 256$' /tmp/rng.txt || fail "/dev/hwrng gave no bytes"
+grep -q '^vdb sectors: 16384$' /tmp/rng.txt || fail "the second disk is not an 8 MiB /dev/vdb"
+[ "$(head -c 14 /tmp/second.img)" = pv-second-disk ] || fail "the write to /dev/vdb is not in its image"
 
 # A disk a running pvrun writes cannot be opened by a second one.
 pvrun --kernel /pv/vmlinux --memory 512M --disk $img \
