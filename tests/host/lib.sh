@@ -20,3 +20,20 @@ expect_error()
 }
 
 module_loaded() { grep -q '^pvhost ' /proc/modules; }
+
+# hammer_start IMAGE: boot the Linux guest from the ext4 IMAGE (made from
+# linux-disk.cpio) writing to it without end; its pid in $hammer, its
+# output in /tmp/hammer.out.  Fails unless it starts writing in 100 s.
+hammer_start()
+{
+	pvrun --kernel /pv/vmlinux --disk "$1" \
+		--append "console=hvc0 root=/dev/vda rw init=/init pvtest.phase=hammer" \
+		> /tmp/hammer.out 2>&1 &
+	hammer=$!
+	for i in $(seq 100); do
+		grep -q hammering /tmp/hammer.out && return 0
+		sleep 1
+	done
+	kill -9 $hammer
+	fail "the writing guest did not start"
+}

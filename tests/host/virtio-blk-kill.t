@@ -10,15 +10,8 @@ mkdir /tmp/ktree && (cd /tmp/ktree && cpio -id < /pv/tests/linux-disk.cpio 2>/de
 	fail "cannot unpack the guest tree"
 mkfs.ext4 -q -F -d /tmp/ktree $img 96M || fail "mkfs.ext4 -d"
 
-pvrun --kernel /pv/vmlinux --disk $img \
-	--append "console=hvc0 root=/dev/vda rw init=/init pvtest.phase=hammer" \
-	> /tmp/hammer.out 2>&1 &
-pid=$!
-for i in $(seq 100); do
-	grep -q hammering /tmp/hammer.out && break
-	sleep 1
-done
-grep -q hammering /tmp/hammer.out || { kill -9 $pid; fail "the writer did not start"; }
+hammer_start $img
+pid=$hammer
 sleep 3				# well into the writes
 kill -9 $pid
 wait $pid

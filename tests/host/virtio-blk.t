@@ -57,15 +57,8 @@ grep -q '^vdb sectors: 16384$' /tmp/rng.txt || fail "the second disk is not an 8
 [ "$(head -c 14 /tmp/second.img)" = pv-second-disk ] || fail "the write to /dev/vdb is not in its image"
 
 # A disk a running pvrun writes cannot be opened by a second one.
-pvrun --kernel /pv/vmlinux --memory 512M --disk $img \
-	--append "console=hvc0 root=/dev/vda rw init=/init pvtest.phase=hammer" \
-	> /tmp/hammer.out 2>&1 &
-pid=$!
-for i in $(seq 100); do
-	grep -q hammering /tmp/hammer.out && break
-	sleep 1
-done
-grep -q hammering /tmp/hammer.out || { kill -9 $pid; fail "the writer did not start"; }
+hammer_start $img
+pid=$hammer
 expect_error "$img: in use" pvrun --kernel /pv/vmlinux --disk $img
 expect_error "$img: in use" pvrun --kernel /pv/vmlinux --disk $img,ro
 kill -9 $pid

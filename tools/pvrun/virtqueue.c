@@ -157,11 +157,13 @@ bool virtq_wants_interrupt(const struct virtq *q)
 		 VRING_AVAIL_F_NO_INTERRUPT);
 }
 
-size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t offset,
-		  void *buf, size_t len)
+/* Copy between @iov from byte @offset on and @buf: into @buf, or out of it. */
+static size_t iov_copy(const struct iovec *iov, unsigned int n, size_t offset,
+		       char *buf, size_t len, bool into_iov)
 {
 	size_t done = 0, chunk;
 	unsigned int i;
+	char *p;
 
 	for (i = 0; i < n && done < len; i++) {
 		if (offset >= iov[i].iov_len) {
@@ -171,32 +173,27 @@ size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t offset,
 		chunk = iov[i].iov_len - offset;
 		if (chunk > len - done)
 			chunk = len - done;
-		memcpy((char *)buf + done, (char *)iov[i].iov_base + offset, chunk);
+		p = (char *)iov[i].iov_base + offset;
+		if (into_iov)
+			memcpy(p, buf + done, chunk);
+		else
+			memcpy(buf + done, p, chunk);
 		done += chunk;
 		offset = 0;
 	}
 	return done;
 }
 
+size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t offset,
+		  void *buf, size_t len)
+{
+	return iov_copy(iov, n, offset, buf, len, false);
+}
+
 size_t buf_to_iov(const struct iovec *iov, unsigned int n, size_t offset,
 		  const void *buf, size_t len)
 {
-	size_t done = 0, chunk;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		if (offset >= iov[i].iov_len) {
-			offset -= iov[i].iov_len;
-			continue;
-		}
-		chunk = iov[i].iov_len - offset;
-		if (chunk > len - done)
-			chunk = len - done;
-		memcpy((char *)iov[i].iov_base + offset, (const char *)buf + done, chunk);
-		done += chunk;
-		offset = 0;
-	}
-	return done;
+	return iov_copy(iov, n, offset, (char *)buf, len, true);
 }
 
 unsigned int iov_slice(const struct iovec *iov, unsigned int n, size_t offset,
