@@ -38,6 +38,8 @@ void pv_vm_put(struct pv_vm *vm)
 
 	if (!refcount_dec_and_test(&vm->refs))
 		return;
+	/* First: an irqfd's wake-up may raise a line on vCPU 0. */
+	pv_irqfd_release_all(vm);
 	for (i = 0; i < PV_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			pv_vcpu_free(vm->vcpus[i]);
@@ -254,6 +256,8 @@ static long pv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return pv_console_input(vm, (void __user *)arg);
 	case PV_GET_EXIT_COUNTS:
 		return pv_get_exit_counts(vm, (void __user *)arg);
+	case PV_IRQFD:
+		return pv_irqfd(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -291,6 +295,7 @@ int pv_vm_create(void)
 	refcount_set(&vm->refs, 1);
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->console_lock);
+	INIT_LIST_HEAD(&vm->irqfds);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
 	vm->start_ns = ktime_get_ns();

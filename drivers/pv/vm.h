@@ -41,6 +41,8 @@ struct pv_vm {
 	u64 id;			/* unique for the module's life, never 0 */
 	bool lines_injected;	/* the launcher raises lines (devices) */
 	unsigned int nr_vcpus;	/* created so far (under @lock) */
+	struct list_head irqfds;	/* struct pv_irqfd, under @lock */
+	unsigned int nr_irqfds;
 	/* Console input from the launcher, until the guest reads it. */
 	spinlock_t console_lock;
 	unsigned int console_head, console_len;
@@ -151,6 +153,8 @@ void pv_time_exit(struct pv_vcpu *vcpu);
 void pv_time_register(struct pv_vcpu *vcpu);
 void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline);
 void pv_raise_line(struct pv_vcpu *vcpu, unsigned int line);
+int pv_irqfd(struct pv_vm *vm, void __user *argp);
+void pv_irqfd_release_all(struct pv_vm *vm);
 int pv_halt(struct pv_vcpu *vcpu);
 int pv_deliver_lines(struct pv_vcpu *vcpu);
 int pv_mmu_reset(struct pv_vcpu *vcpu);

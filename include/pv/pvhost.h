@@ -73,6 +73,22 @@ struct pv_console_input {
 /* The VM's exit counts, summed over its vCPUs (abi.h, PV_HC_EXIT_COUNTS). */
 #define PV_GET_EXIT_COUNTS	_IOR(PVIO, 0x14, struct pv_exit_counts)
 
+/*
+ * PV_IRQFD: a write to eventfd @fd raises @line (1 .. PV_NR_LINES - 1),
+ * as PV_IRQ_LINE would, until untied with PV_IRQFD_DEASSIGN or the VM
+ * goes.  At most PV_MAX_IRQFDS per VM.
+ */
+struct pv_irqfd_req {
+	__u32 fd;		/* an eventfd */
+	__u32 line;
+	__u32 flags;		/* PV_IRQFD_* */
+	__u32 pad;		/* must be 0 */
+};
+
+#define PV_IRQFD_DEASSIGN	_BITUL(0)
+#define PV_MAX_IRQFDS		64
+#define PV_IRQFD		_IOW(PVIO, 0x15, struct pv_irqfd_req)
+
 /* --- vCPU ioctls, on a vCPU fd */
 
 /* The general registers of a vCPU, as the guest sees them. */

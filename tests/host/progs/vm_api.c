@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -219,6 +220,67 @@ static void test_vcpus(int sys)
 }
 
 /* A VM fd inherited by another process cannot be used there. */
+/* PV_IRQFD: checks, ties and unties; what stays tied goes with the VM. */
+static void test_irqfd(int sys)
+{
+	int vm = ioctl(sys, PV_CREATE_VM, 0), efd = eventfd(0, 0), efd2 = eventfd(0, 0);
+	struct pv_irqfd_req r = { .fd = efd, .line = 3 };
+	int fds[PV_MAX_IRQFDS + 1], i, n;
+	uint64_t one = 1;
+
+	expect(vm >= 0 && efd >= 0 && efd2 >= 0, "a VM and two eventfds");
+	r.line = PV_LINE_TIMER;
+	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);		/* the timer's */
+	r.line = PV_NR_LINES;
+	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);
+	r.line = 3;
+	r.pad = 1;
+	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);
+	r.pad = 0;
+	r.flags = 2;
+	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);
+	r.flags = 0;
+	r.fd = 1000;
+	expect_err(ioctl(vm, PV_IRQFD, &r), EBADF);
+	r.fd = sys;
+	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);		/* not an eventfd */
+	expect_err(ioctl(vm, PV_IRQFD, (void *)16), EFAULT);
+	r.fd = efd;
+	r.flags = PV_IRQFD_DEASSIGN;
+	expect_err(ioctl(vm, PV_IRQFD, &r), ENOENT);		/* never tied */
+	r.flags = 0;
+	expect(ioctl(vm, PV_IRQFD, &r) == 0, "PV_IRQFD ties an eventfd to line 3");
+	expect_err(ioctl(vm, PV_IRQFD, &r), EEXIST);
+	expect(write(efd, &one, sizeof(one)) == sizeof(one),
+	       "writing a tied eventfd (no vCPU yet: nothing to raise)");
+	r.flags = PV_IRQFD_DEASSIGN;
+	expect(ioctl(vm, PV_IRQFD, &r) == 0, "PV_IRQFD_DEASSIGN unties it");
+	expect_err(ioctl(vm, PV_IRQFD, &r), ENOENT);
+	r.flags = 0;
+	/* Up to PV_MAX_IRQFDS; one more is ENOSPC. */
+	for (i = n = 0; i <= PV_MAX_IRQFDS; i++) {
+		fds[i] = eventfd(0, 0);
+		r.fd = fds[i];
+		r.line = 1 + i % (PV_NR_LINES - 1);
+		if (ioctl(vm, PV_IRQFD, &r) == 0)
+			n++;
+		else
+			expect(errno == ENOSPC && i == PV_MAX_IRQFDS, "the irqfd after the last is ENOSPC");
+	}
+	expect(n == PV_MAX_IRQFDS, "PV_MAX_IRQFDS irqfds");
+	/* Closing a tied eventfd first, then the VM with the rest tied. */
+	for (i = 0; i <= PV_MAX_IRQFDS; i += 2)
+		close(fds[i]);
+	r.fd = efd2;
+	r.line = 7;
+	expect_err(ioctl(vm, PV_IRQFD, &r), ENOSPC);
+	close(vm);
+	for (i = 1; i <= PV_MAX_IRQFDS; i += 2)
+		close(fds[i]);
+	close(efd);
+	close(efd2);
+}
+
 static void test_other_process(int sys)
 {
 	int vm = ioctl(sys, PV_CREATE_VM, 0);
@@ -249,6 +311,7 @@ int main(void)
 	expect_err(ioctl(sys, PV_CREATE_VM, 1), EINVAL);
 	test_memory_slots(sys);
 	test_vcpus(sys);
+	test_irqfd(sys);
 	test_other_process(sys);
 	close(sys);
 	return failed;
