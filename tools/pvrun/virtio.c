@@ -53,7 +53,6 @@ static struct virtio_dev *devices[VIRTIO_MAX_DEVICES];
 static unsigned int nr_devices;
 static struct guest_mem guest;
 static uint64_t window_base;
-static int vm;
 
 void virtio_init(uint64_t mmio_base)
 {
@@ -62,8 +61,21 @@ void virtio_init(uint64_t mmio_base)
 
 void virtio_set_guest(int vm_fd, const struct guest_mem *mem)
 {
-	vm = vm_fd;
+	struct pv_irqfd_req req = { 0 };
+	unsigned int i;
+
 	guest = *mem;
+	/* Each device raises its line by writing an eventfd (PV_IRQFD). */
+	for (i = 0; i < nr_devices; i++) {
+		devices[i]->irq_fd = eventfd(0, EFD_CLOEXEC);
+		req.fd = devices[i]->irq_fd;
+		req.line = devices[i]->line;
+		if (devices[i]->irq_fd < 0 || ioctl(vm_fd, PV_IRQFD, &req) < 0) {
+			fprintf(stderr, "pvrun: cannot tie %s's interrupt to an eventfd: %s\n",
+				devices[i]->ops->name, strerror(errno));
+			exit(1);
+		}
+	}
 }
 
 const struct guest_mem *virtio_mem(void)
@@ -104,10 +116,13 @@ int virtio_cmdline(char *cmdline, size_t size)
 
 static void raise_line(struct virtio_dev *dev, uint32_t why)
 {
-	struct pv_irq_line l = { .line = dev->line };
+	uint64_t one = 1;
 
 	__atomic_fetch_or(&dev->isr, why, __ATOMIC_SEQ_CST);
-	ioctl(vm, PV_IRQ_LINE, &l);
+	/* Only a counter at its maximum fails: the line is raised anyway. */
+	if (write(dev->irq_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		fprintf(stderr, "pvrun: %s: interrupt: %s\n", dev->ops->name,
+			strerror(errno));
 }
 
 void virtio_broken(struct virtio_dev *dev, const char *why)

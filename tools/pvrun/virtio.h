@@ -10,7 +10,8 @@
  * A vCPU thread handles the register accesses (PV_EXIT_MMIO).  A write to
  * QueueNotify only signals the device's eventfd; the device runs in its
  * own thread, which takes the buffers, does the I/O and raises the line
- * (PV_IRQ_LINE).  So a slow disk holds up its own thread, not a vCPU.
+ * by writing another eventfd, which pvhost listens to (PV_IRQFD).  So a
+ * slow disk holds up its own thread, not a vCPU.
  */
 #ifndef PVRUN_VIRTIO_H
 #define PVRUN_VIRTIO_H
@@ -69,6 +70,7 @@ struct virtio_dev {
 	uint64_t base;			/* guest-physical register window */
 	uint32_t line;			/* interrupt line */
 	int kick_fd;			/* eventfd: QueueNotify */
+	int irq_fd;			/* eventfd: raises the line (PV_IRQFD) */
 
 	/* Transport state: under lock. */
 	pthread_mutex_t lock;
