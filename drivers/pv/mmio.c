@@ -7,9 +7,9 @@
  * The faulting instruction is decoded here, the access goes to the
  * launcher as PV_EXIT_MMIO, and a load completes at the next PV_RUN with
  * the data the launcher left in the run page.  Only the MOV forms that
- * Linux's readX()/writeX() accessors compile to are understood; any other
- * instruction stops the vCPU with an internal error, as KVM's emulator
- * does with what it cannot emulate.
+ * Linux's readX()/writeX() accessors compile to are understood
+ * (mmio_decode.c); any other instruction gets the guest a #GP(0), a fault
+ * it can handle, where KVM would stop the VM with an emulation failure.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,8 +27,8 @@
  * @vcpu: the vCPU, stopped at the faulting instruction
  * @gpa:  the guest-physical address it touched
  *
- * Return: 1 (the exit is in vcpu->run), as an internal error when the
- * instruction is not one pvhost emulates.
+ * Return: 1 (the exit is in vcpu->run), or -EINVAL when the instruction
+ * is not one pvhost emulates (the caller gives the guest a #GP).
  */
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa)
 {
@@ -46,8 +46,7 @@ int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa)
 		avail = 0;
 	if (pv_mmio_decode(insn, avail, d) || offset_in_page(gpa) + d->size > PAGE_SIZE) {
 		d->len = 0;
-		return pv_internal_error(vcpu, X86_TRAP_PF, gpa,
-					 "MMIO by an instruction pvhost does not emulate");
+		return -EINVAL;
 	}
 
 	run->exit_reason = PV_EXIT_MMIO;

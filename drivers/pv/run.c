@@ -406,8 +406,12 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 			vcpu->counts.shadow_fills++;
 			return 0;
 		}
-		if (ret == -ENXIO)
-			return pv_mmio_exit(vcpu, gpa);
+		if (ret == -ENXIO) {
+			ret = pv_mmio_exit(vcpu, gpa);
+			/* What the decoder refuses is a #GP(0), a clean fault. */
+			return ret == -EINVAL ?
+				deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP) : ret;
+		}
 		if (ret == -ENOMEM)
 			return pv_internal_error(vcpu, vector, cr2,
 						 "out of memory for shadow page tables");
