@@ -22,6 +22,7 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/entry-common.h>
+#include <asm/gsseg.h>
 #include <asm/idtentry.h>
 #include <asm/mce.h>
 #include <asm/nospec-branch.h>
@@ -244,12 +245,12 @@ void pv_switcher_exit(void)
 
 /* Host state the world switch changes and restores. */
 struct host_state {
-	unsigned long cr3, fs_base, gs_base;
+	unsigned long cr3, fs_base, gs_base, user_gs_base;
 	u64 lstar, cstar, sysenter_cs;
 	struct desc_ptr idt;
 	unsigned long dr7;
 	u32 pkru;
-	u16 ldt;
+	u16 ldt, fs_sel, gs_sel;
 };
 
 static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
@@ -346,8 +347,18 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	h.cr3 = __read_cr3();
 	store_idt(&h.idt);
 	store_ldt(h.ldt);
+	/*
+	 * FS and GS: selectors and bases.  The guest's ring-3 code may load
+	 * FS or GS selectors; left behind, they would become the launcher
+	 * thread's, and on a CPU without FSGSBASE the next context switch
+	 * would take the selector's descriptor base (0) for its TLS base.
+	 * So both sides get their own selectors back, as KVM does.
+	 */
+	savesegment(fs, h.fs_sel);
+	savesegment(gs, h.gs_sel);
 	rdmsrl(MSR_FS_BASE, h.fs_base);
 	rdmsrl(MSR_GS_BASE, h.gs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, h.user_gs_base);
 	rdmsrl(MSR_LSTAR, h.lstar);
 	rdmsrl(MSR_CSTAR, h.cstar);
 	rdmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
@@ -361,6 +372,10 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_LSTAR, sw_va(SW_SYSCALL_ENTRY));
 	wrmsrl(MSR_CSTAR, sw_va(SW_SYSCALL_ENTRY));
 	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+	if (vcpu->gs_sel != h.gs_sel)
+		load_gs_index(vcpu->gs_sel);	/* the base is set on entry */
+	if (vcpu->fs_sel != h.fs_sel)
+		loadsegment(fs, vcpu->fs_sel);
 	wrmsrl(MSR_FS_BASE, vcpu->fs_base);
 	asm volatile("lldt %w0" : : "r" (0));
 
@@ -395,7 +410,14 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	asm volatile("lldt %w0" : : "r" (h.ldt));
 	rdmsrl(MSR_FS_BASE, vcpu->fs_base);
 	vcpu->gs_base = *(u64 *)(sw->cpu + SW_GUEST_GS);
+	savesegment(fs, vcpu->fs_sel);
+	savesegment(gs, vcpu->gs_sel);
+	if (vcpu->fs_sel != h.fs_sel)
+		loadsegment(fs, h.fs_sel);
 	wrmsrl(MSR_FS_BASE, h.fs_base);
+	if (vcpu->gs_sel != h.gs_sel)
+		load_gs_index(h.gs_sel);
+	wrmsrl(MSR_KERNEL_GS_BASE, h.user_gs_base);
 	wrmsrl(MSR_LSTAR, h.lstar);
 	wrmsrl(MSR_CSTAR, h.cstar);
 	wrmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);

@@ -78,6 +78,7 @@ struct pv_vcpu {
 	struct pv_regs regs;
 	u64 cr3;		/* guest-physical PML4 */
 	u64 fs_base, gs_base, kernel_gs_base;
+	u16 fs_sel, gs_sel;	/* the guest's FS and GS selectors */
 	u64 error_code;		/* of the last exit's exception */
 	u64 dr6;		/* DR6 at the last #DB */
 	struct pv_mmio_insn mmio;	/* the last PV_EXIT_MMIO's */
