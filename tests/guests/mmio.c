@@ -2,9 +2,10 @@
 /*
  * MMIO: a mapping of guest-physical addresses that are not RAM is never
  * backed by memory; each load and store exits to pvrun, which has no
- * device there yet and answers loads with all-ones.  Checks that every
- * MOV form readX()/writeX() use completes into the right part of the
- * right register and resumes at the next instruction.
+ * device there (its devices start at 0xd0000000) and answers loads with
+ * all-ones.  Checks that every MOV form readX()/writeX() use completes
+ * into the right part of the right register and resumes at the next
+ * instruction.
  */
 #include "lib/pv_guest.h"
 
