@@ -294,6 +294,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	struct desc_ptr *idt_desc = sw->cpu + SW_IDT_DESC;
 	struct sw_frame *f = sw->frame;
 	struct host_state h;
+	bool gs_loaded;
 	u64 vector;
 
 	lockdep_assert_irqs_disabled();
@@ -372,7 +373,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_LSTAR, sw_va(SW_SYSCALL_ENTRY));
 	wrmsrl(MSR_CSTAR, sw_va(SW_SYSCALL_ENTRY));
 	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
-	if (vcpu->gs_sel != h.gs_sel)
+	/* A GS load clobbers the user GS base: restored after the run. */
+	gs_loaded = vcpu->gs_sel != h.gs_sel;
+	if (gs_loaded)
 		load_gs_index(vcpu->gs_sel);	/* the base is set on entry */
 	if (vcpu->fs_sel != h.fs_sel)
 		loadsegment(fs, vcpu->fs_sel);
@@ -415,9 +418,12 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	if (vcpu->fs_sel != h.fs_sel)
 		loadsegment(fs, h.fs_sel);
 	wrmsrl(MSR_FS_BASE, h.fs_base);
-	if (vcpu->gs_sel != h.gs_sel)
+	if (vcpu->gs_sel != h.gs_sel) {
 		load_gs_index(h.gs_sel);
-	wrmsrl(MSR_KERNEL_GS_BASE, h.user_gs_base);
+		gs_loaded = true;
+	}
+	if (gs_loaded)
+		wrmsrl(MSR_KERNEL_GS_BASE, h.user_gs_base);
 	wrmsrl(MSR_LSTAR, h.lstar);
 	wrmsrl(MSR_CSTAR, h.cstar);
 	wrmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
