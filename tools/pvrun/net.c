@@ -197,7 +197,7 @@ int net_add(const struct net_spec *spec, unsigned int index, char *err,
 	    size_t errlen)
 {
 	struct net *n = calloc(1, sizeof(*n));
-	static const uint8_t pv_oui[3] = { 0x52, 0x54, 0x00 };
+	static const uint8_t qemu_oui[3] = { 0x52, 0x54, 0x00 };
 
 	if (!n)
 		return fail(err, errlen, "--net: out of memory");
@@ -208,7 +208,7 @@ int net_add(const struct net_spec *spec, unsigned int index, char *err,
 		memcpy(n->config.mac, spec->mac, 6);
 	} else {
 		/* QEMU's default prefix, then the host's pid and the index. */
-		memcpy(n->config.mac, pv_oui, 3);
+		memcpy(n->config.mac, qemu_oui, 3);
 		n->config.mac[3] = getpid() >> 8;
 		n->config.mac[4] = getpid();
 		n->config.mac[5] = index;

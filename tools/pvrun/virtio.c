@@ -78,11 +78,6 @@ void virtio_set_guest(int vm_fd, const struct guest_mem *mem)
 	}
 }
 
-const struct guest_mem *virtio_mem(void)
-{
-	return &guest;
-}
-
 int virtio_add(struct virtio_dev *dev)
 {
 	if (nr_devices == VIRTIO_MAX_DEVICES)
@@ -281,7 +276,8 @@ static uint32_t reg_read(struct virtio_dev *dev, uint32_t off)
 	return 0;
 }
 
-static void set_addr(uint64_t *a, bool high, uint32_t v)
+/* Registers set 64-bit values (features, ring addresses) 32 bits at a time. */
+static void set_half(uint64_t *a, bool high, uint32_t v)
 {
 	*a = high ? (*a & 0xffffffffULL) | (uint64_t)v << 32 :
 		    (*a & ~0xffffffffULL) | v;
@@ -303,7 +299,7 @@ static void reg_write(struct virtio_dev *dev, uint32_t off, uint32_t v)
 		break;
 	case REG_DRIVER_FEATURES:
 		if (dev->driver_features_sel < 2 && !(dev->status & STATUS_FEATURES_OK))
-			set_addr(&dev->driver_features, dev->driver_features_sel, v);
+			set_half(&dev->driver_features, dev->driver_features_sel, v);
 		break;
 	case REG_DRIVER_FEATURES_SEL:
 		dev->driver_features_sel = v;
@@ -330,17 +326,17 @@ static void reg_write(struct virtio_dev *dev, uint32_t off, uint32_t v)
 	case REG_QUEUE_DESC_LOW:
 	case REG_QUEUE_DESC_HIGH:
 		if (q && !q->ready)
-			set_addr(&q->desc_gpa, off == REG_QUEUE_DESC_HIGH, v);
+			set_half(&q->desc_gpa, off == REG_QUEUE_DESC_HIGH, v);
 		break;
 	case REG_QUEUE_DRIVER_LOW:
 	case REG_QUEUE_DRIVER_HIGH:
 		if (q && !q->ready)
-			set_addr(&q->avail_gpa, off == REG_QUEUE_DRIVER_HIGH, v);
+			set_half(&q->avail_gpa, off == REG_QUEUE_DRIVER_HIGH, v);
 		break;
 	case REG_QUEUE_DEVICE_LOW:
 	case REG_QUEUE_DEVICE_HIGH:
 		if (q && !q->ready)
-			set_addr(&q->used_gpa, off == REG_QUEUE_DEVICE_HIGH, v);
+			set_half(&q->used_gpa, off == REG_QUEUE_DEVICE_HIGH, v);
 		break;
 	case REG_STATUS:
 		if (v == 0) {

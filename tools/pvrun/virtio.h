@@ -89,9 +89,6 @@ void virtio_init(uint64_t mmio_base);
 /* virtio_set_guest - the VM to raise lines on, and its memory */
 void virtio_set_guest(int vm_fd, const struct guest_mem *mem);
 
-/* The guest memory the devices use. */
-const struct guest_mem *virtio_mem(void);
-
 /*
  * virtio_add - give the guest a device
  * @dev: ops, priv, features, config and input_fd set; the rest is zero
