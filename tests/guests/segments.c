@@ -64,7 +64,7 @@ enum verdict test_main(void)
 			hypercall0(PV_HC_IRQ_WINDOW);
 	}
 	asm volatile("mov %%fs:0, %0" : "=r" (through_fs));
-	printk("after %u sleeps: fs 0x%x gs 0x%x, %%fs:0 0x%lx\n", ticks,
+	printk("after %u sleeps: fs 0x%x gs 0x%x, at fs:0 0x%lx\n", ticks,
 	       fs_selector(), gs_selector(), through_fs);
 	check(ticks == SLEEPS);
 	check(fs_selector() == USER_DS && gs_selector() == USER_DS);
