@@ -21,6 +21,13 @@
 
 #include "vm.h"
 
+/*
+ * The largest slot: 512 GiB, whose array of page pointers (1 GiB) is
+ * still one kvmalloc() can be asked for.  A guest's 1 TiB of
+ * guest-physical space takes two slots.
+ */
+#define PV_MAX_SLOT_SIZE	(512ULL << 30)
+
 static void memslot_release(struct pv_vm *vm, struct pv_memslot *slot)
 {
 	if (!slot->npages)
@@ -69,6 +76,9 @@ static int memslot_check(struct pv_vm *vm, const struct pv_memory_slot *req)
 	if (req->guest_phys_addr >= PV_MAX_GUEST_PHYS ||
 	    size > PV_MAX_GUEST_PHYS - req->guest_phys_addr)
 		return -EINVAL;
+	/* Its page array must be one that kvmalloc() gives (at most INT_MAX). */
+	if (size > PV_MAX_SLOT_SIZE)
+		return -EINVAL;
 	if (req->userspace_addr + size < req->userspace_addr ||
 	    !access_ok(u64_to_user_ptr(req->userspace_addr), size))
 		return -EINVAL;
@@ -91,7 +101,9 @@ static int memslot_create(struct pv_vm *vm, struct pv_memslot *slot,
 	ret = account_locked_vm(vm->mm, npages, true);
 	if (ret)
 		return ret;
-	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	/* Too much for this host is -ENOMEM, not a warning in its log. */
+	pages = kvmalloc_array(npages, sizeof(*pages),
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pages) {
 		ret = -ENOMEM;
 		goto unaccount;

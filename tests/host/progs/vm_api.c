@@ -88,6 +88,20 @@ static void test_memory_slots(int sys)
 	expect_err(set_slot(vm, 2, PV_MAX_GUEST_PHYS - 4096, 8192, mem, 0), EINVAL);
 	expect_err(set_slot(vm, 2, 64 * MIB, -4096UL, mem, 0), EINVAL);
 	expect_err(set_slot(vm, 2, 64 * MIB, MIB, (void *)0xffff880000000000UL, 0), EINVAL);
+	{
+		/*
+		 * Slots beyond 512 GiB, in an empty VM: refused before anything
+		 * is pinned or allocated (a 1 TiB slot's page array made
+		 * kvmalloc() warn, and failed with ENOMEM).
+		 */
+		int big = ioctl(sys, PV_CREATE_VM, 0);
+
+		expect_err(set_slot(big, 0, 0, PV_MAX_GUEST_PHYS, (void *)0x10000, 0),
+			   EINVAL);
+		expect_err(set_slot(big, 0, 0, (512UL << 30) + 4096, (void *)0x10000, 0),
+			   EINVAL);
+		close(big);
+	}
 	/* Unmapped, read-only: nothing pinned, nothing left accounted. */
 	expect_err(set_slot(vm, 2, 64 * MIB, MIB, (void *)0x10000, 0), EFAULT);
 	expect_err(set_slot(vm, 2, 64 * MIB, MIB, ro, 0), EFAULT);
