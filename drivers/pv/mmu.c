@@ -25,6 +25,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/io.h>
 #include <asm/pgtable.h>
@@ -63,7 +64,9 @@ static struct page *gpa_to_page(struct pv_vm *vm, u64 gpa)
 		u64 npages = smp_load_acquire(&s->npages);
 
 		if (npages && gpa >= s->gpa && gpa - s->gpa < (npages << PAGE_SHIFT))
-			return s->pages[(gpa - s->gpa) >> PAGE_SHIFT];
+			/* The guest chose @gpa: no speculation past the bound. */
+			return s->pages[array_index_nospec((gpa - s->gpa) >> PAGE_SHIFT,
+							   npages)];
 	}
 	return NULL;
 }
