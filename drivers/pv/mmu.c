@@ -16,6 +16,13 @@
  * non-global entry, everything else is dropped.  A guest that changes a
  * global mapping flushes it, as it would on hardware.
  *
+ * The guest's address space is 4-level, whatever the host's: only its
+ * canonical addresses outside its guard hole (the host's) are ever walked,
+ * filled or invalidated.  On a 5-level host such an address indexes slot 0
+ * or 511 of the shadow root, never the switcher's (256), and an address
+ * that is canonical only with 57 bits is a #PF for the guest, never an
+ * alias of a 4-level one.
+ *
  * Shadow tables are per vCPU, like a TLB: only the vCPU's own thread
  * touches them, so they need no lock, and a guest that changes a mapping
  * shoots it down on every vCPU (by IPI and PV_HC_FLUSH_TLB) as it would
@@ -71,6 +78,30 @@ static struct page *gpa_to_page(struct pv_vm *vm, u64 gpa)
 	return NULL;
 }
 
+/*
+ * Can the guest have a translation for @gva?  Its address space is
+ * 4-level (bits 63:47 equal), less the guard hole the host owns: on a
+ * 4-level host that slot is the switcher's; on a 5-level one the switcher
+ * is at 0xff00000000000000, which is not 4-level canonical.
+ */
+static bool guest_gva_ok(u64 gva)
+{
+	if (((s64)gva << 16 >> 16) != (s64)gva)
+		return false;
+	return gva < PV_GUARD_HOLE_START || gva >= PV_GUARD_HOLE_END;
+}
+
+/*
+ * The index of @gva in a shadow table of @level (0: the leaves' table)
+ * for the host's paging depth.  For an address guest_gva_ok() accepts,
+ * the top level of a 5-level host sees bits 56:48 all equal to bit 47:
+ * slot 0 or 511, where the CPU looks too.
+ */
+static unsigned int shadow_index(u64 gva, int level)
+{
+	return (gva >> (PAGE_SHIFT + 9 * level)) & 511;
+}
+
 /**
  * pv_guest_ptr() - host pointer to guest-physical memory
  * @vm:  the VM
@@ -112,7 +143,9 @@ static bool gpte_set(u64 *ep, u64 e, u64 bits)
  *         write, U for user mode)
  *
  * Sets Accessed on every level and Dirty on the last for a write, as the
- * CPU does.  A user-mode access needs the User bit at every level.
+ * CPU does.  A user-mode access needs the User bit at every level.  An
+ * address the guest cannot map (not 4-level canonical, or in the guard
+ * hole) is not present.
  *
  * Return: 0, -EFAULT when the guest tables do not allow the access,
  * -ERANGE when they point outside guest memory, or -EAGAIN when another
@@ -126,10 +159,10 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 	bool writable = true;
 	int level;
 
+	if (!guest_gva_ok(gva))
+		goto fault;
 	for (level = 3; level >= 0; level--) {
-		unsigned int shift = PAGE_SHIFT + 9 * level;
-
-		ep = pv_guest_ptr(vcpu->vm, table + ((gva >> shift) & 511) * 8, 8);
+		ep = pv_guest_ptr(vcpu->vm, table + shadow_index(gva, level) * 8, 8);
 		if (!ep)
 			return -ERANGE;
 		e = READ_ONCE(*ep);
@@ -288,7 +321,7 @@ static void free_entries(struct pv_vcpu *vcpu, u64 *table, unsigned int from,
  * global translation worth keeping (Linux maps none there), so it goes
  * whole; the upper half stays whole while every leaf in it is global, and
  * otherwise everything goes.  The switcher's slot, in the upper half, is
- * left alone.
+ * left alone (it is only in the root while the guest runs).
  *
  * Return: 0 or -ENOMEM.
  */
@@ -298,6 +331,7 @@ int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu)
 
 	if (vcpu->upper_nonglobal || !vcpu->roots[0])
 		return pv_mmu_reset(vcpu);
+	/* Root slots 0..255: the guest's lower half, at either depth. */
 	for (i = 0; i < 2; i++)
 		free_entries(vcpu, (u64 *)vcpu->roots[i], 0, PTRS_PER_PGD / 2, levels);
 	return 0;
@@ -306,9 +340,11 @@ int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu)
 /**
  * pv_mmu_invalidate() - forget the shadow entry of one guest page
  * @vcpu: the vCPU
- * @gva:  an address in the page
+ * @gva:  an address in the page, from the guest
  *
- * The hardware TLB needs nothing: every entry into the guest reloads CR3
+ * An address the guest cannot map has no shadow entry to forget: nothing
+ * is walked for it (the switcher's slot least of all).  The hardware TLB
+ * needs nothing: every entry into the guest reloads CR3
  * without PCIDs, which drops every non-global translation.
  */
 void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
@@ -316,16 +352,18 @@ void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 	int i, level;
 	u64 *table, e;
 
+	if (!guest_gva_ok(gva))
+		return;
 	for (i = 0; i < 2; i++) {
 		table = (u64 *)vcpu->roots[i];
 		for (level = pgtable_l5_enabled() ? 4 : 3; level > 0; level--) {
-			e = table[(gva >> (PAGE_SHIFT + 9 * level)) & 511];
+			e = table[shadow_index(gva, level)];
 			if (!(e & _PAGE_PRESENT))
 				break;
 			table = __va(e & PTE_PFN_MASK);
 		}
 		if (!level)
-			table[(gva >> PAGE_SHIFT) & 511] = 0;
+			table[shadow_index(gva, 0)] = 0;
 	}
 }
 
@@ -350,6 +388,10 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
  * @error: the hardware error code; on -EFAULT, the guest's
  * @gpa:   on -ENXIO, the guest-physical address accessed
  *
+ * An address the guest cannot map (not 4-level canonical, as one that a
+ * 5-level host's CPU walks, or the guard hole) is a not-present fault for
+ * the guest.
+ *
  * Return: 0 when the access can be retried, -EFAULT when the guest's own
  * tables forbid it (the guest takes the fault), -ERANGE when they are
  * outside guest memory, -ENXIO for a data access to a guest-physical
@@ -364,11 +406,6 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 	struct page *page;
 	u64 *table, pte;
 
-	/* The host owns the guest's guard hole; nothing there is mapped. */
-	if ((gva >> 39 & 511) == 256 && (gva >> 47 & 1)) {
-		*error = access | fetch;
-		return -EFAULT;
-	}
 	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, error);
 	if (ret == -EAGAIN)
 		return 0;	/* the guest retries the access */
@@ -387,8 +424,7 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 	}
 	table = (u64 *)vcpu->roots[vcpu->user_mode];
 	for (level = levels - 1; level > 0; level--) {
-		table = shadow_table(vcpu,
-				     &table[(gva >> (PAGE_SHIFT + 9 * level)) & 511]);
+		table = shadow_table(vcpu, &table[shadow_index(gva, level)]);
 		if (!table)
 			return -ENOMEM;
 	}
@@ -398,7 +434,7 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
 	if (wp)
 		pte |= _PAGE_RW | _PAGE_DIRTY;
-	table[(gva >> PAGE_SHIFT) & 511] = pte;
+	table[shadow_index(gva, 0)] = pte;
 	return 0;
 }
 

@@ -163,6 +163,7 @@ static u64 flush_tlb(struct pv_vcpu *vcpu, u64 gva, u64 nr, u64 flags)
 		return pv_mmu_flush_nonglobal(vcpu);
 	if (nr > PV_FLUSH_ONE_BY_ONE)
 		return pv_mmu_reset(vcpu);
+	/* Pages the guest cannot map (pv_mmu_invalidate() skips) hold nothing. */
 	for (i = 0; i < nr; i++)
 		pv_mmu_invalidate(vcpu, (gva & PAGE_MASK) + (i << PAGE_SHIFT));
 	return 0;

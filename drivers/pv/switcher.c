@@ -400,6 +400,11 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 
 	pv_switch_to_guest(sw_va(SW_TEXT), __pa(sw->trans), sw->host,
 			   h.gs_base);
+	/*
+	 * Back on the transition table: the root holds the switcher only
+	 * while the guest runs, so no shadow walk ever meets its tables.
+	 */
+	root[switcher_slot] = __pgd(0);
 
 	/* As after any user code: the task returning to user mode IBPBs. */
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))

@@ -18,3 +18,17 @@ tail -n 3 /tmp/hc.out
 [ $rc = 0 ] || fail "pvrun exit status $rc"
 grep -q '^Test result: SUCCESS' /tmp/hc.out || fail "no SUCCESS verdict"
 grep -q '^pvhost .* 0 ' /proc/modules || fail "pvhost.ko still in use"
+# run_guest NAME [PVRUN-OPTION...]: the guest must say SUCCESS, pvrun exit 0.
+run_guest()
+{
+	name=$1
+	shift
+	timeout 120 pvrun "$@" --kernel "/pv/guests/$name.elf" > "/tmp/$name.out" 2>&1
+	rc=$?
+	cat "/tmp/$name.out"
+	[ $rc = 0 ] || fail "$name: pvrun exit status $rc"
+	grep -q '^Test result: SUCCESS' "/tmp/$name.out" || fail "$name: no SUCCESS verdict"
+}
+# Flushes aimed at the switcher, the guard hole and non-canonical
+# addresses change nothing of the host's: the guest runs on.
+run_guest hostile-flush-switcher
