@@ -21,7 +21,9 @@
  * filled or invalidated.  On a 5-level host such an address indexes slot 0
  * or 511 of the shadow root, never the switcher's (256), and an address
  * that is canonical only with 57 bits is a #PF for the guest, never an
- * alias of a 4-level one.
+ * alias of a 4-level one.  NX is honoured at every level, and the guest
+ * kernel runs as with SMEP: it cannot execute a page its user mode may
+ * reach (the supervisor root maps such pages NX).
  *
  * Shadow tables are per vCPU, like a TLB: only the vCPU's own thread
  * touches them, so they need no lock, and a guest that changes a mapping
@@ -134,52 +136,62 @@ static bool gpte_set(u64 *ep, u64 e, u64 bits)
  * pv_guest_walk() - translate a guest-virtual address as the guest's MMU would
  * @vcpu:  the vCPU, whose cr3 is used
  * @gva:   the address
- * @access: X86_PF_WRITE for a write, X86_PF_USER for a user-mode access
+ * @access: X86_PF_WRITE for a write, X86_PF_INSTR for an instruction
+ *         fetch, X86_PF_USER for a user-mode access
  * @gpa:   set to the guest-physical address
  * @wp:    set when the mapping allows writes
  * @global: if not NULL, set when the last level is global (G)
+ * @nx:    if not NULL, set when the mapping forbids instruction fetches
+ *         in the mode of @access
  * @fault: if not NULL, on -EFAULT set to the page-fault error code the
  *         guest sees (P when a present entry forbade the access, W for a
- *         write, U for user mode)
+ *         write, U for user mode, I for a fetch)
  *
  * Sets Accessed on every level and Dirty on the last for a write, as the
- * CPU does.  A user-mode access needs the User bit at every level.  An
- * address the guest cannot map (not 4-level canonical, or in the guard
- * hole) is not present.
+ * CPU does.  A user-mode access needs the User bit at every level, a
+ * write the Writable bit (the guest's CR0.WP is set), a fetch no NX at any
+ * level and, in supervisor mode, a page user mode cannot reach: the guest
+ * kernel runs as with SMEP.  An address the guest cannot map (not 4-level
+ * canonical, or in the guard hole) is not present.
  *
  * Return: 0, -EFAULT when the guest tables do not allow the access,
  * -ERANGE when they point outside guest memory, or -EAGAIN when another
  * vCPU changed an entry while it was walked (walk again).
  */
 int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
-		  bool *wp, bool *global, u32 *fault)
+		  bool *wp, bool *global, bool *nx, u32 *fault)
 {
 	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep = NULL, size;
 	bool write = access & X86_PF_WRITE, user = access & X86_PF_USER;
-	bool writable = true;
+	bool writable = true, user_ok = true, exec = true;
 	int level;
 
+	access &= X86_PF_WRITE | X86_PF_USER | X86_PF_INSTR;
 	if (!guest_gva_ok(gva))
-		goto fault;
+		goto not_present;
 	for (level = 3; level >= 0; level--) {
 		ep = pv_guest_ptr(vcpu->vm, table + shadow_index(gva, level) * 8, 8);
 		if (!ep)
 			return -ERANGE;
 		e = READ_ONCE(*ep);
 		if (!(e & GPTE_P))
-			goto fault;
+			goto not_present;
 		writable &= !!(e & GPTE_RW);
-		if ((write && !writable) || (user && !(e & GPTE_US))) {
-			if (fault)
-				*fault = X86_PF_PROT | (access & (X86_PF_WRITE | X86_PF_USER));
-			return -EFAULT;
-		}
+		user_ok &= !!(e & GPTE_US);
+		exec &= !(e & GPTE_NX);
+		if ((write && !writable) || (user && !user_ok))
+			goto protection;
 		if (level == 0 || (level < 3 && (e & GPTE_PS)))
 			break;
 		if (!gpte_set(ep, e, GPTE_A))
 			return -EAGAIN;
 		table = e & GPTE_ADDR;
 	}
+	/* SMEP: the kernel does not run what its user mode could write. */
+	if (!user && user_ok)
+		exec = false;
+	if ((access & X86_PF_INSTR) && !exec)
+		goto protection;
 	/* The last level: a 4 KiB page, or a 2 MiB or 1 GiB one. */
 	if (!gpte_set(ep, e, write ? GPTE_A | GPTE_D : GPTE_A))
 		return -EAGAIN;
@@ -188,11 +200,17 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 	*wp = writable && (write || (e & GPTE_D));
 	if (global)
 		*global = e & GPTE_G;
+	if (nx)
+		*nx = !exec;
 	return 0;
 
-fault:
+protection:
 	if (fault)
-		*fault = access & (X86_PF_WRITE | X86_PF_USER);
+		*fault = X86_PF_PROT | access;
+	return -EFAULT;
+not_present:
+	if (fault)
+		*fault = access;
 	return -EFAULT;
 }
 
@@ -222,7 +240,7 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 
 		do {
 			ret = pv_guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0,
-					    &gpa, &wp, NULL, NULL);
+					    &gpa, &wp, NULL, NULL, NULL);
 		} while (ret == -EAGAIN && ++tries < PV_WALK_TRIES);
 		if (ret)
 			return -EFAULT;
@@ -399,20 +417,19 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
  */
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 {
-	bool write = *error & X86_PF_WRITE, wp, global;
+	bool write = *error & X86_PF_WRITE, wp, global, nx;
 	u32 fetch = *error & X86_PF_INSTR;
-	u32 access = (write ? X86_PF_WRITE : 0) | (vcpu->user_mode ? X86_PF_USER : 0);
+	u32 access = (write ? X86_PF_WRITE : 0) | fetch |
+		     (vcpu->user_mode ? X86_PF_USER : 0);
 	int levels = pgtable_l5_enabled() ? 5 : 4, level, ret;
 	struct page *page;
 	u64 *table, pte;
 
-	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, error);
+	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, &nx, error);
 	if (ret == -EAGAIN)
 		return 0;	/* the guest retries the access */
-	if (ret) {
-		*error |= fetch;
+	if (ret)
 		return ret;
-	}
 	page = gpa_to_page(vcpu->vm, *gpa);
 	if (!page)
 		return fetch ? -ERANGE : -ENXIO;	/* no code runs from MMIO */
@@ -434,6 +451,9 @@ int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
 	if (wp)
 		pte |= _PAGE_RW | _PAGE_DIRTY;
+	/* (A host CPU without NX cannot refuse fetches: see security.rst.) */
+	if (nx)
+		pte |= _PAGE_NX & __supported_pte_mask;
 	table[shadow_index(gva, 0)] = pte;
 	return 0;
 }

@@ -32,3 +32,5 @@ run_guest()
 # Flushes aimed at the switcher, the guard hole and non-canonical
 # addresses change nothing of the host's: the guest runs on.
 run_guest hostile-flush-switcher
+# NX at any level, and SMEP for the guest kernel: fetches are #PFs.
+run_guest hostile-nx
