@@ -25,6 +25,12 @@
  * kernel runs as with SMEP: it cannot execute a page its user mode may
  * reach (the supervisor root maps such pages NX).
  *
+ * Shadow memory is bounded three ways (security.rst): 16384 pages per
+ * vCPU, one page per PV_SHADOW_GUEST_RATIO pages of guest memory per VM
+ * (each vCPU may always hold PV_SHADOW_VCPU_RESERVE), and the module-wide
+ * shadow_pages_max.  At a bound the vCPU's shadow starts over, as a full
+ * TLB would; a vCPU that cannot get even its reserve stops.
+ *
  * Shadow tables are per vCPU, like a TLB: only the vCPU's own thread
  * touches them, so they need no lock, and a guest that changes a mapping
  * shoots it down on every vCPU (by IPI and PV_HC_FLUSH_TLB) as it would
@@ -34,6 +40,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/io.h>
@@ -53,9 +60,22 @@
 #define GPTE_NX		_PAGE_NX
 #define GPTE_ADDR	0x000ffffffffff000ULL
 
-#define PV_MAX_SHADOW_PAGES	16384
 /* A guest that keeps rewriting an entry another vCPU walks loses the race. */
 #define PV_WALK_TRIES		16
+
+/* Shadow pages one vCPU holds at most, as a TLB has a size. */
+#define PV_SHADOW_VCPU_PAGES	16384
+/* ... and may always hold, whatever its VM holds: a fill needs 6 at most. */
+#define PV_SHADOW_VCPU_RESERVE	32
+/* A VM's vCPUs together: one shadow page per this many guest pages. */
+#define PV_SHADOW_GUEST_RATIO	16
+
+static unsigned long shadow_pages_max;
+module_param(shadow_pages_max, ulong, 0644);
+MODULE_PARM_DESC(shadow_pages_max,
+		 "most shadow page-table pages (4 KiB) of all VMs together; 0: 1/16 of RAM");
+/* Shadow pages of every vCPU of every VM. */
+static atomic_long_t shadow_pages_total = ATOMIC_LONG_INIT(0);
 
 /* The host page behind guest-physical @gpa, or NULL outside guest memory. */
 static struct page *gpa_to_page(struct pv_vm *vm, u64 gpa)
@@ -258,17 +278,65 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 	return 0;
 }
 
+/* The module-wide bound: the parameter, or 1/16 of the host's RAM. */
+static unsigned long shadow_global_max(void)
+{
+	unsigned long max = READ_ONCE(shadow_pages_max);
+
+	return max ? max : totalram_pages() / 16;
+}
+
+/*
+ * A zeroed page for @vcpu's shadow tables, charged to the launcher's
+ * memory cgroup, to the vCPU, its VM and the module; NULL at any bound
+ * (the caller starts over) or when out of memory.  Counts are read
+ * without a lock: vCPUs racing past a bound together overshoot it by one
+ * page each at most.
+ */
+static struct page *shadow_page_alloc(struct pv_vcpu *vcpu)
+{
+	struct pv_vm *vm = vcpu->vm;
+	struct page *page;
+
+	if (vcpu->nr_shadow_pages >= PV_SHADOW_VCPU_PAGES)
+		return NULL;
+	if (vcpu->nr_shadow_pages >= PV_SHADOW_VCPU_RESERVE &&
+	    atomic_long_read(&vm->nr_shadow_pages) >=
+	    READ_ONCE(vm->nr_guest_pages) / PV_SHADOW_GUEST_RATIO)
+		return NULL;
+	if (atomic_long_inc_return(&shadow_pages_total) > shadow_global_max())
+		goto uncharge;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
+	if (!page)
+		goto uncharge;
+	atomic_long_inc(&vm->nr_shadow_pages);
+	list_add(&page->lru, &vcpu->shadow_pages);
+	vcpu->nr_shadow_pages++;
+	return page;
+
+uncharge:
+	atomic_long_dec(&shadow_pages_total);
+	return NULL;
+}
+
+static void shadow_page_free(struct pv_vcpu *vcpu, struct page *page)
+{
+	list_del(&page->lru);
+	__free_page(page);
+	vcpu->nr_shadow_pages--;
+	atomic_long_dec(&vcpu->vm->nr_shadow_pages);
+	atomic_long_dec(&shadow_pages_total);
+}
+
 static u64 *shadow_table(struct pv_vcpu *vcpu, u64 *entry)
 {
 	struct page *page;
 
 	if (*entry & _PAGE_PRESENT)
 		return __va(*entry & PTE_PFN_MASK);
-	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	page = shadow_page_alloc(vcpu);
 	if (!page)
 		return NULL;
-	list_add(&page->lru, &vcpu->shadow_pages);
-	vcpu->nr_shadow_pages++;
 	/* User: the guest runs in ring 3 (leaves decide what it may do). */
 	*entry = page_to_phys(page) | _PAGE_TABLE_NOENC;
 	return page_address(page);
@@ -282,7 +350,8 @@ static u64 *shadow_table(struct pv_vcpu *vcpu, u64 *entry)
  * those the guest gives its user mode, so guest user code cannot reach
  * guest kernel pages whatever the hardware would let ring 3 do.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0 or -ENOMEM (out of memory, or the module's shadow bound is
+ * reached); the vCPU then has no roots and must not run.
  */
 int pv_mmu_reset(struct pv_vcpu *vcpu)
 {
@@ -293,13 +362,11 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
 	vcpu->counts.shadow_resets++;
 	vcpu->upper_nonglobal = false;
 	for (i = 0; i < 2; i++) {
-		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		page = shadow_page_alloc(vcpu);
 		if (!page) {
 			pv_mmu_free(vcpu);	/* no vCPU runs on half its roots */
 			return -ENOMEM;
 		}
-		list_add(&page->lru, &vcpu->shadow_pages);
-		vcpu->nr_shadow_pages++;
 		vcpu->roots[i] = page_address(page);
 	}
 	return 0;
@@ -325,9 +392,7 @@ static void free_entries(struct pv_vcpu *vcpu, u64 *table, unsigned int from,
 			continue;
 		page = virt_to_page(__va(e & PTE_PFN_MASK));
 		free_entries(vcpu, page_address(page), 0, PTRS_PER_PTE, level - 1);
-		list_del(&page->lru);
-		__free_page(page);
-		vcpu->nr_shadow_pages--;
+		shadow_page_free(vcpu, page);
 	}
 }
 
@@ -362,8 +427,8 @@ int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu)
  *
  * An address the guest cannot map has no shadow entry to forget: nothing
  * is walked for it (the switcher's slot least of all).  The hardware TLB
- * needs nothing: every entry into the guest reloads CR3
- * without PCIDs, which drops every non-global translation.
+ * needs nothing: every entry into the guest reloads CR3 without PCIDs,
+ * which drops every non-global translation.
  */
 void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 {
@@ -390,13 +455,69 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
 {
 	struct page *page, *next;
 
-	list_for_each_entry_safe(page, next, &vcpu->shadow_pages, lru) {
-		list_del(&page->lru);
-		__free_page(page);
-	}
-	vcpu->nr_shadow_pages = 0;
+	list_for_each_entry_safe(page, next, &vcpu->shadow_pages, lru)
+		shadow_page_free(vcpu, page);
 	vcpu->roots[0] = NULL;
 	vcpu->roots[1] = NULL;
+}
+
+/*
+ * Point @gva's shadow leaf in the current mode's root at @pte, making the
+ * tables on the way.  Return: 0, or -ENOSPC when a page is refused.
+ */
+static int shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte)
+{
+	int level = pgtable_l5_enabled() ? 4 : 3;
+	u64 *table = (u64 *)vcpu->roots[vcpu->user_mode];
+
+	for (; level > 0; level--) {
+		table = shadow_table(vcpu, &table[shadow_index(gva, level)]);
+		if (!table)
+			return -ENOSPC;
+	}
+	table[shadow_index(gva, 0)] = pte;
+	return 0;
+}
+
+/* pv_mmu_fault(), which starts over at a bound only when @may_reset. */
+static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
+			bool may_reset)
+{
+	u32 access = (*error & (X86_PF_WRITE | X86_PF_INSTR)) |
+		     (vcpu->user_mode ? X86_PF_USER : 0);
+	bool wp, global, nx;
+	struct page *page;
+	int ret;
+	u64 pte;
+
+	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, &nx, error);
+	if (ret == -EAGAIN)
+		return 0;	/* the guest retries the access */
+	if (ret)
+		return ret;
+	page = gpa_to_page(vcpu->vm, *gpa);
+	if (!page)	/* no code runs from MMIO */
+		return access & X86_PF_INSTR ? -ERANGE : -ENXIO;
+
+	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+	if (wp)
+		pte |= _PAGE_RW | _PAGE_DIRTY;
+	/* (A host CPU without NX cannot refuse fetches: see security.rst.) */
+	if (nx)
+		pte |= _PAGE_NX & __supported_pte_mask;
+	ret = shadow_set(vcpu, gva, pte);
+	if (ret && may_reset) {
+		/* At a bound: start over, as a full TLB would. */
+		ret = pv_mmu_reset(vcpu);
+		if (!ret)
+			ret = shadow_set(vcpu, gva, pte);
+	}
+	if (ret)
+		return -ENOMEM;
+	/* A non-global upper-half leaf may not outlive the next CR3 load. */
+	if ((s64)gva < 0 && !global)
+		vcpu->upper_nonglobal = true;
+	return 0;
 }
 
 /**
@@ -408,54 +529,17 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
  *
  * An address the guest cannot map (not 4-level canonical, as one that a
  * 5-level host's CPU walks, or the guard hole) is a not-present fault for
- * the guest.
+ * the guest.  At a bound on shadow memory the vCPU's shadow starts over.
  *
  * Return: 0 when the access can be retried, -EFAULT when the guest's own
  * tables forbid it (the guest takes the fault), -ERANGE when they are
  * outside guest memory, -ENXIO for a data access to a guest-physical
- * address that is not RAM (MMIO), -ENOMEM.
+ * address that is not RAM (MMIO), -ENOMEM when not even an empty shadow
+ * can be had (the vCPU has no roots then and must stop).
  */
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 {
-	bool write = *error & X86_PF_WRITE, wp, global, nx;
-	u32 fetch = *error & X86_PF_INSTR;
-	u32 access = (write ? X86_PF_WRITE : 0) | fetch |
-		     (vcpu->user_mode ? X86_PF_USER : 0);
-	int levels = pgtable_l5_enabled() ? 5 : 4, level, ret;
-	struct page *page;
-	u64 *table, pte;
-
-	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, &nx, error);
-	if (ret == -EAGAIN)
-		return 0;	/* the guest retries the access */
-	if (ret)
-		return ret;
-	page = gpa_to_page(vcpu->vm, *gpa);
-	if (!page)
-		return fetch ? -ERANGE : -ENXIO;	/* no code runs from MMIO */
-
-	if (vcpu->nr_shadow_pages >= PV_MAX_SHADOW_PAGES) {
-		ret = pv_mmu_reset(vcpu);
-		if (ret)
-			return ret;
-	}
-	table = (u64 *)vcpu->roots[vcpu->user_mode];
-	for (level = levels - 1; level > 0; level--) {
-		table = shadow_table(vcpu, &table[shadow_index(gva, level)]);
-		if (!table)
-			return -ENOMEM;
-	}
-	/* A non-global upper-half leaf may not outlive the next CR3 load. */
-	if ((s64)gva < 0 && !global)
-		vcpu->upper_nonglobal = true;
-	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
-	if (wp)
-		pte |= _PAGE_RW | _PAGE_DIRTY;
-	/* (A host CPU without NX cannot refuse fetches: see security.rst.) */
-	if (nx)
-		pte |= _PAGE_NX & __supported_pte_mask;
-	table[shadow_index(gva, 0)] = pte;
-	return 0;
+	return shadow_fault(vcpu, gva, error, gpa, true);
 }
 
 /**
@@ -475,12 +559,10 @@ void pv_mmu_prefill(struct pv_vcpu *vcpu)
 	u64 gpa;
 
 	/*
-	 * At the limit, pv_mmu_fault() starts over, and a failure to would
-	 * leave no roots with nobody to stop the vCPU: the access's own
-	 * fault does that, where an error can be reported.
+	 * Never start over here: a failure to would leave no roots with
+	 * nobody to stop the vCPU.  The access's own fault does that, where
+	 * an error can be reported.
 	 */
-	if (vcpu->nr_shadow_pages >= PV_MAX_SHADOW_PAGES)
-		return;
-	if (!pv_mmu_fault(vcpu, vcpu->prefill_gva, &error, &gpa))
+	if (!shadow_fault(vcpu, vcpu->prefill_gva, &error, &gpa, false))
 		vcpu->counts.shadow_fills++;
 }

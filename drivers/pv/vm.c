@@ -35,6 +35,7 @@ static void memslot_release(struct pv_vm *vm, struct pv_memslot *slot)
 	/* The guest may have written anything anywhere: mark it all dirty. */
 	unpin_user_pages_dirty_lock(slot->pages, slot->npages, true);
 	account_locked_vm(vm->mm, slot->npages, false);
+	WRITE_ONCE(vm->nr_guest_pages, vm->nr_guest_pages - slot->npages);
 	kvfree(slot->pages);
 	memset(slot, 0, sizeof(*slot));
 }
@@ -127,6 +128,8 @@ static int memslot_create(struct pv_vm *vm, struct pv_memslot *slot,
 	slot->gpa = req->guest_phys_addr;
 	slot->uaddr = req->userspace_addr;
 	slot->pages = pages;
+	/* Read without the lock by the shadow MMU, for its bound. */
+	WRITE_ONCE(vm->nr_guest_pages, vm->nr_guest_pages + npages);
 	/* Published last: a running vCPU looks slots up without the lock. */
 	smp_store_release(&slot->npages, npages);
 	return 0;

@@ -41,6 +41,8 @@ struct pv_vm {
 	u64 id;			/* unique for the module's life, never 0 */
 	bool lines_injected;	/* the launcher raises lines (devices) */
 	unsigned int nr_vcpus;	/* created so far (under @lock) */
+	unsigned long nr_guest_pages;	/* in every slot; written under @lock */
+	atomic_long_t nr_shadow_pages;	/* of every vCPU (mmu.c) */
 	struct list_head irqfds;	/* struct pv_irqfd, under @lock */
 	unsigned int nr_irqfds;
 	/* Console input from the launcher, until the guest reads it. */
