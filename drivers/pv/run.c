@@ -378,8 +378,18 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 				       PV_EVENT_OTHER_SYSCALL, 0, 0, 2);
 		return ret ? stop_undeliverable(vcpu, vector, 0, ret) : 0;
 	}
-	/* Host interrupts and NMIs were handed to the host already. */
-	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR) {
+	/* The switcher's IRETQ refused the guest's RIP: #GP, as the CPU would. */
+	if (vector == SW_VECTOR_BAD_IRET)
+		return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
+	if (vector == SW_VECTOR_SWITCHER_FAULT)
+		return pv_internal_error(vcpu, vcpu->fault_vector, cr2,
+					 "fault in the switcher");
+	/*
+	 * Host interrupts, NMIs and machine checks were handed to the host
+	 * already: an #MC is the host's hardware failing, not the guest's.
+	 */
+	if (vector == X86_TRAP_NMI || vector == X86_TRAP_MC ||
+	    vector >= FIRST_EXTERNAL_VECTOR) {
 		vcpu->counts.interrupts++;
 		return 0;
 	}
