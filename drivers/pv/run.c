@@ -438,6 +438,36 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	return 0;
 }
 
+/* Canonical for 4-level paging: the guest's virtual address width. */
+static bool rip_canonical(u64 rip)
+{
+	return ((s64)rip << 16 >> 16) == (s64)rip;
+}
+
+/*
+ * Last things before an entry, with IRQs off.  RIP first: whatever took it
+ * past the lower half (a hypercall or an emulated instruction in its last
+ * bytes, an MMIO load completed there), the switcher's IRETQ would refuse
+ * it; the guest gets the #GP(0) a CPU gives for a fetch there, with that
+ * RIP in the frame.  RSP needs no check: IRETQ takes any, and the guest's
+ * first use of a bad one faults in ring 3.  Then the interrupt lines: a
+ * line raised from now on finds the vCPU about to run or running, and
+ * the kick (pv_raise_line()) makes it exit again, so none waits for the
+ * host's next tick.
+ *
+ * Return: 0 to enter, 1 when the vCPU must stop (vcpu->run says why).
+ */
+static int prepare_entry(struct pv_vcpu *vcpu)
+{
+	if (!rip_canonical(vcpu->regs.rip) &&
+	    deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP))
+		return 1;
+	if (pv_deliver_lines(vcpu))
+		return pv_internal_error(vcpu, 0, 0,
+					 "the guest's stack cannot take the event frame");
+	return 0;
+}
+
 /**
  * pv_vcpu_run() - run the vCPU until the launcher is needed
  * @vcpu: the vCPU, its lock held
@@ -468,13 +498,21 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
-		if (pv_deliver_lines(vcpu)) {
-			pv_internal_error(vcpu, 0, 0,
-					  "the guest's stack cannot take the event frame");
-			break;
-		}
 
 		local_irq_disable();
+		/*
+		 * Asked again with IRQs off, as KVM's kvm_vcpu_exit_request():
+		 * a signal or a reschedule that came meanwhile sent no IPI to
+		 * this CPU, so the guest would run until the next tick.
+		 */
+		if (signal_pending(current) || need_resched()) {
+			local_irq_enable();
+			continue;
+		}
+		if (prepare_entry(vcpu)) {
+			local_irq_enable();
+			break;
+		}
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();
 		vector = pv_switcher_run(vcpu, vcpu->roots[vcpu->user_mode], &cr2);
