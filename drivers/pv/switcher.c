@@ -524,6 +524,17 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	vcpu->regs.rsp = f->rsp;
 	vcpu->regs.rflags = f->rflags & PV_RFLAGS_GUEST;
 	vcpu->error_code = f->error_code;
+	/*
+	 * A #NM of XFD (pv_vcpu_create() arms it for AMX) is the guest's: its
+	 * XFD_ERR must not be left for the host's next #NM, as in KVM.
+	 */
+	if (vector == X86_TRAP_NM && cpu_feature_enabled(X86_FEATURE_XFD)) {
+		u64 xfd_err;
+
+		rdmsrl(MSR_IA32_XFD_ERR, xfd_err);
+		if (xfd_err)
+			wrmsrl(MSR_IA32_XFD_ERR, 0);
+	}
 	if (vector == X86_TRAP_DB) {
 		get_debugreg(vcpu->dr6, 6);
 		set_debugreg(DR6_RESERVED, 6);
