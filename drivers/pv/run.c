@@ -10,6 +10,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <asm/fpu/api.h>
@@ -438,6 +440,15 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	return 0;
 }
 
+/*
+ * For tests only (tests/host/irq-entry.t): spin this long, with IRQs off,
+ * between delivering the lines and entering the guest, as a slow host
+ * might.  A line raised meanwhile must still reach the guest at once.
+ */
+static unsigned int entry_delay_us;
+module_param(entry_delay_us, uint, 0600);
+MODULE_PARM_DESC(entry_delay_us, "tests only: spin this long (us, up to 10000) before each entry");
+
 /* Canonical for 4-level paging: the guest's virtual address width. */
 static bool rip_canonical(u64 rip)
 {
@@ -465,6 +476,8 @@ static int prepare_entry(struct pv_vcpu *vcpu)
 	if (pv_deliver_lines(vcpu))
 		return pv_internal_error(vcpu, 0, 0,
 					 "the guest's stack cannot take the event frame");
+	if (unlikely(READ_ONCE(entry_delay_us)))
+		udelay(min(READ_ONCE(entry_delay_us), 10000U));
 	return 0;
 }
 
