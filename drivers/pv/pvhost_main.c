@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cc_platform.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -55,6 +56,14 @@ static int __init pvhost_init(void)
 {
 	int ret;
 
+	/*
+	 * With SME, host page tables and CR3 carry the encryption bit; the
+	 * switcher's, the shadow tables' and their CR3 values do not.
+	 */
+	if (cc_platform_has(CC_ATTR_HOST_MEM_ENCRYPT)) {
+		pr_err("hosts with memory encryption (AMD SME) are not supported\n");
+		return -ENODEV;
+	}
 	ret = pv_switcher_init();
 	if (ret)
 		return ret;

@@ -10,6 +10,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <asm/fpu/api.h>
@@ -379,8 +381,18 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 				       PV_EVENT_OTHER_SYSCALL, 0, 0, 2);
 		return ret ? stop_undeliverable(vcpu, vector, 0, ret) : 0;
 	}
-	/* Host interrupts and NMIs were handed to the host already. */
-	if (vector == X86_TRAP_NMI || vector >= FIRST_EXTERNAL_VECTOR) {
+	/* The switcher's IRETQ refused the guest's RIP: #GP, as the CPU would. */
+	if (vector == SW_VECTOR_BAD_IRET)
+		return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
+	if (vector == SW_VECTOR_SWITCHER_FAULT)
+		return pv_internal_error(vcpu, vcpu->fault_vector, cr2,
+					 "fault in the switcher");
+	/*
+	 * Host interrupts, NMIs and machine checks were handed to the host
+	 * already: an #MC is the host's hardware failing, not the guest's.
+	 */
+	if (vector == X86_TRAP_NMI || vector == X86_TRAP_MC ||
+	    vector >= FIRST_EXTERNAL_VECTOR) {
 		vcpu->counts.interrupts++;
 		return 0;
 	}
@@ -429,6 +441,47 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	return 0;
 }
 
+/*
+ * For tests only (tests/host/irq-entry.t): spin this long, with IRQs off,
+ * between delivering the lines and entering the guest, as a slow host
+ * might.  A line raised meanwhile must still reach the guest at once.
+ */
+static unsigned int entry_delay_us;
+module_param(entry_delay_us, uint, 0600);
+MODULE_PARM_DESC(entry_delay_us, "tests only: spin this long (us, up to 10000) before each entry");
+
+/* Canonical for 4-level paging: the guest's virtual address width. */
+static bool rip_canonical(u64 rip)
+{
+	return ((s64)rip << 16 >> 16) == (s64)rip;
+}
+
+/*
+ * Last things before an entry, with IRQs off.  RIP first: whatever took it
+ * past the lower half (a hypercall or an emulated instruction in its last
+ * bytes, an MMIO load completed there), the switcher's IRETQ would refuse
+ * it; the guest gets the #GP(0) a CPU gives for a fetch there, with that
+ * RIP in the frame.  RSP needs no check: IRETQ takes any, and the guest's
+ * first use of a bad one faults in ring 3.  Then the interrupt lines: a
+ * line raised from now on finds the vCPU about to run or running, and
+ * the kick (pv_raise_line()) makes it exit again, so none waits for the
+ * host's next tick.
+ *
+ * Return: 0 to enter, 1 when the vCPU must stop (vcpu->run says why).
+ */
+static int prepare_entry(struct pv_vcpu *vcpu)
+{
+	if (!rip_canonical(vcpu->regs.rip) &&
+	    deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP))
+		return 1;
+	if (pv_deliver_lines(vcpu))
+		return pv_internal_error(vcpu, 0, 0,
+					 "the guest's stack cannot take the event frame");
+	if (unlikely(READ_ONCE(entry_delay_us)))
+		udelay(min(READ_ONCE(entry_delay_us), 10000U));
+	return 0;
+}
+
 /**
  * pv_vcpu_run() - run the vCPU until the launcher is needed
  * @vcpu: the vCPU, its lock held
@@ -459,13 +512,21 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
-		if (pv_deliver_lines(vcpu)) {
-			pv_internal_error(vcpu, 0, 0,
-					  "the guest's stack cannot take the event frame");
-			break;
-		}
 
 		local_irq_disable();
+		/*
+		 * Asked again with IRQs off, as KVM's kvm_vcpu_exit_request():
+		 * a signal or a reschedule that came meanwhile sent no IPI to
+		 * this CPU, so the guest would run until the next tick.
+		 */
+		if (signal_pending(current) || need_resched()) {
+			local_irq_enable();
+			continue;
+		}
+		if (prepare_entry(vcpu)) {
+			local_irq_enable();
+			break;
+		}
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();
 		vector = pv_switcher_run(vcpu, vcpu->roots[vcpu->user_mode], &cr2);

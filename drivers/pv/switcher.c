@@ -250,22 +250,86 @@ struct host_state {
 	struct desc_ptr idt;
 	unsigned long dr7;
 	u32 pkru;
-	u16 ldt, fs_sel, gs_sel;
+	u16 ldt, fs_sel, gs_sel, ds_sel, es_sel;
 };
+
+/*
+ * CPU state that is the guest's while it runs and the host's otherwise,
+ * and that the host's own code leaves alone in between: the DS and ES
+ * selectors (the guest's ring 3 may load them; left behind, they would
+ * become the launcher's, as KVM's vmx_prepare_switch_to_guest() knows)
+ * and PKRU (WRPKRU works in ring 3).  Loaded with IRQs off right before
+ * the switch, saved right after it, so no host code runs with the
+ * guest's values.  Whatever else the guest comes to own (XCR0) goes here.
+ */
+static void load_guest_state(struct pv_vcpu *vcpu, struct host_state *h)
+{
+	savesegment(ds, h->ds_sel);
+	savesegment(es, h->es_sel);
+	if (vcpu->ds_sel != h->ds_sel)
+		loadsegment(ds, vcpu->ds_sel);
+	if (vcpu->es_sel != h->es_sel)
+		loadsegment(es, vcpu->es_sel);
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		h->pkru = rdpkru();
+		if (vcpu->pkru != h->pkru)
+			wrpkru(vcpu->pkru);
+	}
+}
+
+static void save_guest_state(struct pv_vcpu *vcpu, const struct host_state *h)
+{
+	savesegment(ds, vcpu->ds_sel);
+	savesegment(es, vcpu->es_sel);
+	if (vcpu->ds_sel != h->ds_sel)
+		loadsegment(ds, h->ds_sel);
+	if (vcpu->es_sel != h->es_sel)
+		loadsegment(es, h->es_sel);
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		vcpu->pkru = rdpkru();
+		if (vcpu->pkru != h->pkru)
+			wrpkru(h->pkru);
+	}
+}
+
+/*
+ * The switcher's IST stacks, NMI, #MC and #DF, are mapped in the guest.
+ * An NMI or #MC between the exit and load_idt() left the host's RIP and
+ * RSP at the top of one (switcher_blob.S, sw_leave): wipe them before the
+ * guest can run on this CPU again.  The frame of an event from the guest
+ * goes too; the guest knows it already.
+ */
+static void wipe_ist_frames(struct pv_switcher_cpu *sw)
+{
+	static const unsigned int ist[] = { SW_NMI_STACK, SW_MC_STACK, SW_DF_STACK };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ist); i++)
+		memset(page_address(sw->data[(ist[i] - SW_CPU) / PAGE_SIZE]) +
+		       PAGE_SIZE - 64, 0, 64);
+}
 
 static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
 			      const struct desc_ptr *host_idt)
 {
 	const gate_desc *gates = (const gate_desc *)host_idt->address;
 	u64 *nmi_pending = sw->cpu + SW_NMI_PENDING;
+	u64 *mc_pending = sw->cpu + SW_MC_PENDING;
 
 	if (vector == X86_TRAP_NMI || *nmi_pending) {
 		*nmi_pending = 0;
 		pv_do_event_irqoff((unsigned long)asm_exc_nmi_kvm_vmx);
 	}
-	if (vector == X86_TRAP_MC) {
+	/*
+	 * An #MC in the guest or in the switcher is the host's, handled as
+	 * KVM's kvm_machine_check() does: as from user mode, so that the
+	 * host kills what used the bad memory rather than panics.  The
+	 * switcher left the banks alone for do_machine_check() to read.
+	 */
+	if (vector == X86_TRAP_MC || *mc_pending) {
 		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
 
+		*mc_pending = 0;
 		do_machine_check(&regs);
 	}
 	/* External interrupts: never the legacy syscall gate. */
@@ -366,8 +430,6 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	h.dr7 = hw_breakpoint_active() ? 1 : 0;
 	if (h.dr7)
 		set_debugreg(0, 7);
-	if (boot_cpu_has(X86_FEATURE_OSPKE))
-		h.pkru = rdpkru();
 
 	/* SYSCALL from either mode comes to the switcher; SYSENTER faults. */
 	wrmsrl(MSR_LSTAR, sw_va(SW_SYSCALL_ENTRY));
@@ -381,6 +443,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 		loadsegment(fs, vcpu->fs_sel);
 	wrmsrl(MSR_FS_BASE, vcpu->fs_base);
 	asm volatile("lldt %w0" : : "r" (0));
+	load_guest_state(vcpu, &h);
 
 	/*
 	 * Speculation: what the host does on its own way to user mode.  IBRS
@@ -414,10 +477,13 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	load_fixmap_gdt(cpu);
 	force_reload_TR();
 	load_idt(&h.idt);
+	wipe_ist_frames(sw);
 	write_cr3(h.cr3);
+	save_guest_state(vcpu, &h);
 	asm volatile("lldt %w0" : : "r" (h.ldt));
 	rdmsrl(MSR_FS_BASE, vcpu->fs_base);
-	vcpu->gs_base = *(u64 *)(sw->cpu + SW_GUEST_GS);
+	if (f->vector != SW_VECTOR_SWITCHER_FAULT)
+		vcpu->gs_base = *(u64 *)(sw->cpu + SW_GUEST_GS);
 	savesegment(fs, vcpu->fs_sel);
 	savesegment(gs, vcpu->gs_sel);
 	if (vcpu->fs_sel != h.fs_sel)
@@ -432,11 +498,18 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_LSTAR, h.lstar);
 	wrmsrl(MSR_CSTAR, h.cstar);
 	wrmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
-	if (boot_cpu_has(X86_FEATURE_OSPKE))
-		wrpkru(h.pkru);
 	if (h.dr7)
 		hw_breakpoint_restore();
 
+	vector = f->vector;
+	if (vector == SW_VECTOR_SWITCHER_FAULT) {
+		/* The frame and the GS base slot hold nothing of the guest's. */
+		vcpu->fault_vector = *(u64 *)(sw->cpu + SW_FAULT_VECTOR);
+		vcpu->error_code = *(u64 *)(sw->cpu + SW_FAULT_ERROR);
+		*cr2 = *(u64 *)(sw->cpu + SW_FAULT_RIP);
+		replay_host_event(sw, vector, &h.idt);
+		return vector;
+	}
 	vcpu->regs.r15 = f->r15;
 	vcpu->regs.r14 = f->r14;
 	vcpu->regs.r13 = f->r13;
@@ -456,7 +529,17 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	vcpu->regs.rsp = f->rsp;
 	vcpu->regs.rflags = f->rflags & PV_RFLAGS_GUEST;
 	vcpu->error_code = f->error_code;
-	vector = f->vector;
+	/*
+	 * A #NM of XFD (pv_vcpu_create() arms it for AMX) is the guest's: its
+	 * XFD_ERR must not be left for the host's next #NM, as in KVM.
+	 */
+	if (vector == X86_TRAP_NM && cpu_feature_enabled(X86_FEATURE_XFD)) {
+		u64 xfd_err;
+
+		rdmsrl(MSR_IA32_XFD_ERR, xfd_err);
+		if (xfd_err)
+			wrmsrl(MSR_IA32_XFD_ERR, 0);
+	}
 	if (vector == X86_TRAP_DB) {
 		get_debugreg(vcpu->dr6, 6);
 		set_debugreg(DR6_RESERVED, 6);

@@ -53,6 +53,11 @@
 #define SW_GDT_DESC		0x240	/* lgdt operand: limit, base */
 #define SW_IDT_DESC		0x250	/* lidt operand */
 #define SW_GUEST_GS		0x260	/* the guest's GS base */
+#define SW_MC_PENDING		0x268	/* an #MC hit the switcher itself */
+/* A fault of the switcher's own, for the host to report (see below). */
+#define SW_FAULT_VECTOR		0x270
+#define SW_FAULT_ERROR		0x278
+#define SW_FAULT_RIP		0x280
 
 /* In the host page. */
 #define SW_HOST_RSP		0x000	/* where the host's IRET frame is */
@@ -66,6 +71,16 @@
 #define SW_STUB_SIZE		16
 /* The vector an exit through SYSCALL reports. */
 #define SW_VECTOR_SYSCALL	256
+/*
+ * The IRETQ into the guest faulted (a RIP it refuses): the guest's
+ * registers are in the frame as for an exception at that RIP.
+ */
+#define SW_VECTOR_BAD_IRET	257
+/*
+ * Any other fault in the switcher's text: SW_FAULT_* say what; the frame
+ * holds nothing usable.  The host stops the vCPU with an internal error.
+ */
+#define SW_VECTOR_SWITCHER_FAULT 258
 
 /* struct sw_frame, as the stubs lay it out below RSP0 (byte offsets). */
 #define SWF_R15			0

@@ -33,10 +33,15 @@ cpu = sw_base + SW_CPU
 host = sw_base + SW_HOST
 frame = sw_base + SW_STACK + 4096 - SWF_SIZE
 
-/* Host -> guest.  %rdi: nothing; everything is in the cpu page. */
+/*
+ * Host -> guest.  The first thing is our own stack: from the LIDT on, an
+ * NMI or #MC lands on our IST pages, which the guest maps; the interrupted
+ * RSP they record must never be the host's (Documentation/pv/security.rst).
+ */
 	.org sw_base + 0
 sw_enter:
 	endbr64
+	lea	frame(%rip), %rsp
 	lidt	cpu + SW_IDT_DESC(%rip)
 	lgdt	cpu + SW_GDT_DESC(%rip)
 	/* LTR wants an available TSS: clear the busy bit LTR set last time. */
@@ -57,7 +62,6 @@ sw_enter:
 	mov	cpu + SW_GUEST_GS + 4(%rip), %edx
 	wrmsr
 	/* Guest registers from the frame, then IRET into the guest. */
-	lea	frame(%rip), %rsp
 	pop	%r15
 	pop	%r14
 	pop	%r13
@@ -74,6 +78,8 @@ sw_enter:
 	pop	%rbx
 	pop	%rax
 	add	$16, %rsp		/* vector, error code */
+sw_iret:
+	/* Faults (#GP on a RIP it refuses) go to sw_bad_iret. */
 	iretq
 
 /*
@@ -123,6 +129,7 @@ sw_exit:
 	rdmsr
 	mov	%eax, cpu + SW_GUEST_GS(%rip)
 	mov	%edx, cpu + SW_GUEST_GS + 4(%rip)
+sw_leave:
 	/* Nothing of the guest's may steer what the host runs next. */
 	xor	%eax, %eax
 	xor	%ebx, %ebx
@@ -141,16 +148,26 @@ sw_exit:
 	xor	%r15d, %r15d
 	mov	cpu + SW_TRANS_CR3(%rip), %rax
 	mov	%rax, %cr3
-	/* Only now is the host page mapped. */
+	/*
+	 * Only now is the host page mapped.  From here until the module
+	 * loads the host's IDT, an NMI or #MC still lands on our IST pages
+	 * with the host's RIP and RSP: the module wipes them before the
+	 * guest can run on this CPU again (pv_switcher_run()).
+	 */
 	mov	host + SW_HOST_RSP(%rip), %rsp
 	xor	%eax, %eax
 	iretq
 
 
 /*
- * An event from the switcher itself (ring 0).  An NMI is remembered and
- * replayed by the host after the exit; anything else is a switcher bug
- * the machine cannot survive.
+ * An event from the switcher itself (ring 0), or from the module's code
+ * between the exit and its reloading the host's IDT.  An NMI or #MC is
+ * remembered and replayed by the host after the exit.  A #GP on the IRETQ
+ * into the guest becomes an exit, as if the guest had faulted at the RIP
+ * it was to resume at (as Linux's fixup_bad_iret does).  Any other fault
+ * in the switcher's text ends the run with SW_VECTOR_SWITCHER_FAULT, for
+ * the host to stop the vCPU; a fault elsewhere (the module's code) is a
+ * host bug the machine cannot survive.
  */
 sw_ring0_event:
 	cmpq	$2, (%rsp)
@@ -158,9 +175,45 @@ sw_ring0_event:
 	movq	$1, cpu + SW_NMI_PENDING(%rip)
 	add	$16, %rsp
 	iretq
-1:	cli
+1:	cmpq	$18, (%rsp)
+	jne	2f
+	movq	$1, cpu + SW_MC_PENDING(%rip)
+	add	$16, %rsp
+	iretq
+2:	cmpq	$13, (%rsp)
+	jne	sw_switcher_fault
+	push	%rax
+	lea	sw_iret(%rip), %rax
+	cmp	%rax, 3 * 8(%rsp)	/* the RIP of the #GP */
+	pop	%rax
+	jne	sw_switcher_fault
+sw_bad_iret:
+	/*
+	 * The guest's registers are live, its IRET frame intact at the top of
+	 * the stack page (the #GP pushed its own frame below that).
+	 */
+	lea	frame + SWF_IRET(%rip), %rsp
+	push	$0
+	push	$SW_VECTOR_BAD_IRET
+	jmp	sw_exit
+
+sw_switcher_fault:
+	mov	2 * 8(%rsp), %rax	/* the faulting RIP */
+	lea	sw_base(%rip), %rdx
+	sub	%rdx, %rax
+	cmp	$SW_TEXT_PAGES * 4096, %rax
+	jae	3f
+	mov	(%rsp), %rax
+	mov	%rax, cpu + SW_FAULT_VECTOR(%rip)
+	mov	8(%rsp), %rax
+	mov	%rax, cpu + SW_FAULT_ERROR(%rip)
+	mov	2 * 8(%rsp), %rax
+	mov	%rax, cpu + SW_FAULT_RIP(%rip)
+	movq	$SW_VECTOR_SWITCHER_FAULT, frame + SWF_VECTOR(%rip)
+	jmp	sw_leave
+3:	cli
 	hlt
-	jmp	1b
+	jmp	3b
 
 /*
  * NMI from the guest arrives on its IST stack: move the hardware frame to

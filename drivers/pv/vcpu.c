@@ -14,6 +14,7 @@
 #include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/fpu/xstate.h>
 
 #include "vm.h"
 
@@ -206,6 +207,14 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 		pv_vcpu_free(vcpu);
 		return -ENOMEM;
 	}
+	/*
+	 * XFD armed for the dynamic features (AMX tile data): the guest's
+	 * fpstate has no room for them and nobody would save them, so tile
+	 * state could pass between VMs.  A guest that uses them takes #NM
+	 * (XFD) or, where XCR0 lacks them, #UD.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_XFD))
+		fpu_update_guest_xfd(&vcpu->fpu, XFEATURE_MASK_USER_DYNAMIC);
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {

@@ -81,7 +81,10 @@ struct pv_vcpu {
 	u64 cr3;		/* guest-physical PML4 */
 	u64 fs_base, gs_base, kernel_gs_base;
 	u16 fs_sel, gs_sel;	/* the guest's FS and GS selectors */
+	u16 ds_sel, es_sel;	/* and its DS and ES */
+	u32 pkru;		/* the guest's PKRU (0 at reset) */
 	u64 error_code;		/* of the last exit's exception */
+	u64 fault_vector;	/* SW_VECTOR_SWITCHER_FAULT: the switcher's */
 	u64 dr6;		/* DR6 at the last #DB */
 	struct pv_mmio_insn mmio;	/* the last PV_EXIT_MMIO's */
 	u64 shared_gpa;		/* the shared page (0: none registered) */

@@ -11,6 +11,12 @@ pvrun --kernel /pv/guests/hostile-mmio-insn.elf > /tmp/mmio.out 2>&1 ||
 	{ cat /tmp/mmio.out; fail "hostile-mmio-insn: pvrun exit status $?"; }
 grep 'MMIO by ADD' /tmp/mmio.out
 grep -q '^Test result: SUCCESS' /tmp/mmio.out || fail "hostile-mmio-insn: no #GP"
+# RIP stepping to 0x800000000000 (hypercall, emulation, user SYSCALL):
+# a #GP for the guest, never a host CPU stuck in the switcher.
+pvrun --kernel /pv/guests/hostile-noncanonical-rip.elf > /tmp/rip.out 2>&1 ||
+	{ cat /tmp/rip.out; fail "hostile-noncanonical-rip: pvrun exit status $?"; }
+grep -E '0x7ffffffffffe|survived' /tmp/rip.out
+grep -q '^Test result: SUCCESS' /tmp/rip.out || fail "hostile-noncanonical-rip: no #GP"
 # 100000 random hypercalls: the guest survives them and says so.
 timeout 600 pvrun --kernel /pv/guests/hostile-hypercalls.elf > /tmp/hc.out 2>&1
 rc=$?
