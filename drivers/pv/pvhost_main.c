@@ -55,6 +55,9 @@ static int __init pvhost_init(void)
 {
 	int ret;
 
+	ret = pv_time_check();
+	if (ret)
+		return ret;
 	ret = pv_switcher_init();
 	if (ret)
 		return ret;
