@@ -22,6 +22,7 @@ help:
 	@echo "make debug-host the debug host kernel and pvhost.ko for it"
 	@echo "make demo       boot the host VM, load pvhost.ko, talk to it"
 	@echo "make check      build everything and run every test"
+	@echo "make soak       hours of hostile guests and launchers on the debug host"
 	@echo "make bench      pv against native in the host VM: a table of ratios"
 	@echo "make unit       userspace unit tests only"
 	@echo "make lint       checkpatch --strict and the patches/ drift check"
@@ -71,6 +72,10 @@ check:
 bench: deps all guest
 	scripts/bench
 
+# Not part of check: PV_SOAK_SCALE=0.01 for a quick run (hacking.rst).
+soak:
+	scripts/soak
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/pvrun clean
@@ -78,5 +83,5 @@ clean:
 distclean: clean
 	rm -rf $(PV_BUILD)
 
-.PHONY: all help deps module pvrun guest rootfs debug-host unit lint patches bench \
+.PHONY: all help deps module pvrun guest rootfs debug-host unit lint patches bench soak \
 	demo check clean distclean

@@ -10,6 +10,8 @@
  * line is raised in atomic context; pv_raise_line() only sets a bit and
  * wakes or kicks the vCPU.  Removing the wait entry takes the same lock,
  * so once an irqfd is removed no wake-up can still be running in it.
+ * The counter is only ever read under that lock (eventfd_ctx_do_read()
+ * asserts it): a write racing an unlocked read could be lost.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,6 +28,7 @@ struct pv_irqfd {
 	struct list_head link;		/* in vm->irqfds, under vm->lock */
 	struct pv_vm *vm;
 	struct eventfd_ctx *ctx;	/* a reference of ours */
+	wait_queue_head_t *wqh;		/* the eventfd's, found by polling */
 	unsigned int line;
 	wait_queue_entry_t wait;
 	poll_table pt;
@@ -56,6 +59,7 @@ static void irqfd_queue_proc(struct file *file, wait_queue_head_t *wqh,
 {
 	struct pv_irqfd *irqfd = container_of(pt, struct pv_irqfd, pt);
 
+	irqfd->wqh = wqh;
 	add_wait_queue(wqh, &irqfd->wait);
 }
 
@@ -85,6 +89,7 @@ static int irqfd_assign(struct pv_vm *vm, struct file *file,
 			struct eventfd_ctx *ctx, unsigned int line)
 {
 	struct pv_irqfd *irqfd;
+	unsigned long flags;
 	__poll_t events;
 	u64 count;
 
@@ -104,11 +109,19 @@ static int irqfd_assign(struct pv_vm *vm, struct file *file,
 	vm->nr_irqfds++;
 	WRITE_ONCE(vm->lines_injected, true);
 
-	/* Listen; what was written before now raises the line at once. */
+	/*
+	 * Listen; what was written before now raises the line at once.  The
+	 * count is taken under the eventfd's own lock (the wait queue head
+	 * irqfd_queue_proc() was handed is &ctx->wqh), as a wake-up takes it:
+	 * a write between vfs_poll() and here either is read here or wakes
+	 * irqfd_wakeup(), never both and never neither.
+	 */
 	events = vfs_poll(file, &irqfd->pt);
-	if (events & EPOLLIN) {
+	if ((events & EPOLLIN) && irqfd->wqh) {
+		spin_lock_irqsave(&irqfd->wqh->lock, flags);
 		eventfd_ctx_do_read(ctx, &count);
-		if (vm->vcpus[0])
+		spin_unlock_irqrestore(&irqfd->wqh->lock, flags);
+		if (count && vm->vcpus[0])
 			pv_raise_line(vm->vcpus[0], line);
 	}
 	return 0;

@@ -64,6 +64,9 @@ static int __init pvhost_init(void)
 		pr_err("hosts with memory encryption (AMD SME) are not supported\n");
 		return -ENODEV;
 	}
+	ret = pv_time_check();
+	if (ret)
+		return ret;
 	ret = pv_switcher_init();
 	if (ret)
 		return ret;

@@ -33,6 +33,16 @@ static void pvclock_scale(u64 tsc_hz, s8 *shift, u32 *mul)
 	u64 ns_hz = NSEC_PER_SEC;
 	s8 s = 0;
 
+	/*
+	 * No rate, no scale: shifting 0 left never reaches half a billion.
+	 * pv_time_check() refuses such a host at load; a clock that stands
+	 * still is still better than a CPU that spins here for good.
+	 */
+	if (!tsc_hz) {
+		*shift = 0;
+		*mul = 0;
+		return;
+	}
 	while (tsc_hz > 2 * ns_hz) {
 		tsc_hz >>= 1;
 		s--;
@@ -43,6 +53,26 @@ static void pvclock_scale(u64 tsc_hz, s8 *shift, u32 *mul)
 	}
 	*shift = s;
 	*mul = div64_u64(ns_hz << 32, tsc_hz);
+}
+
+/**
+ * pv_time_check() - can this host give guests a clock?
+ *
+ * Guest time is the host TSC scaled by tsc_khz.  A host that found no TSC
+ * or could not calibrate it (tsc_khz is 0: clearcpuid=tsc, or a hypervisor
+ * that hides it) has no rate to give: refuse to load, with one line that
+ * says why, rather than hand guests a clock that never moves.
+ *
+ * Return: 0, or -ENODEV.
+ */
+int pv_time_check(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_TSC) || !tsc_khz) {
+		pr_err("the host has no calibrated TSC (tsc_khz is %u): guest time needs one\n",
+		       tsc_khz);
+		return -ENODEV;
+	}
+	return 0;
 }
 
 static struct pv_vcpu_shared *shared_page(struct pv_vcpu *vcpu)

@@ -107,7 +107,13 @@ static vm_fault_t pv_vcpu_fault(struct vm_fault *vmf)
 {
 	struct pv_vcpu *vcpu = vmf->vma->vm_file->private_data;
 
-	if (vmf->pgoff != 0)
+	/*
+	 * A mapping inherited across fork() is faulted in afresh in the child
+	 * (fork copies no page table entries of a shared file mapping): the
+	 * run page, where the launcher writes MMIO results, is not the
+	 * child's to read or write.
+	 */
+	if (vmf->pgoff != 0 || vmf->vma->vm_mm != vcpu->vm->mm)
 		return VM_FAULT_SIGBUS;
 	vmf->page = virt_to_page(vcpu->run);
 	get_page(vmf->page);
@@ -120,6 +126,10 @@ static const struct vm_operations_struct pv_vcpu_vm_ops = {
 
 static int pv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 {
+	struct pv_vcpu *vcpu = filp->private_data;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EPERM;
 	if (vma->vm_pgoff != 0 || vma_pages(vma) != 1)
 		return -EINVAL;
 	vma->vm_ops = &pv_vcpu_vm_ops;

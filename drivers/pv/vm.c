@@ -260,6 +260,15 @@ static long pv_vm_ioctl(struct file *filp, unsigned int ioctl,
 {
 	struct pv_vm *vm = filp->private_data;
 
+	/*
+	 * The fd answers only the process whose memory backs the VM, for
+	 * every ioctl alike: one inherited by a child or passed over a socket
+	 * must not raise lines, type on the console, tie eventfds or read the
+	 * counters of a VM it does not own.
+	 */
+	if (current->mm != vm->mm)
+		return -EPERM;
+
 	switch (ioctl) {
 	case PV_SET_MEMORY_SLOT:
 		return pv_set_memory_slot(vm, (void __user *)arg);

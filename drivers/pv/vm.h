@@ -154,6 +154,7 @@ int pv_erets(struct pv_vcpu *vcpu);
 int pv_eretu(struct pv_vcpu *vcpu);
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
 
+int pv_time_check(void);
 void pv_time_init(struct pv_vcpu *vcpu);
 void pv_time_exit(struct pv_vcpu *vcpu);
 void pv_time_register(struct pv_vcpu *vcpu);
