@@ -83,9 +83,10 @@ u64 *pv_insn_reg(struct pv_regs *r, unsigned int n)
  *
  * Linux runs a few privileged instructions where no pvop reaches: the
  * FRED entry code's ERETS and ERETU, reads of CR0 and CR4 to seed their
- * shadows, loads of SS (a no-op: the guest kernel's SS is virtual), and
- * RDMSR, WRMSR and WRMSRNS on the MSRs of pv_wrmsr().  The rest stays
- * the fault it is.
+ * shadows, loads of SS (a no-op: the guest kernel's SS is virtual),
+ * RDMSR, WRMSR and WRMSRNS on the MSRs of pv_wrmsr(), and CPUID (it
+ * faults where the host turns CPUID faulting on; pv_cpuid() answers).  The rest stays the fault it
+ * is.
  *
  * Return: 0 when done, -EFAULT when the guest must take #GP (a bad ERET
  * frame or MSR), 1 when the instruction is none of these.
@@ -145,6 +146,17 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 			return -EFAULT;
 		len += insn[len + 1] == 0x01 ? 3 : 2;
 		break;
+	case 0xa2: {		/* cpuid, where CPUID faulting is on */
+		u32 out[4];
+
+		pv_cpuid(vcpu, r->rax, r->rcx, out);
+		r->rax = out[0];
+		r->rbx = out[1];
+		r->rcx = out[2];
+		r->rdx = out[3];
+		len += 2;
+		break;
+	}
 	case 0x32:		/* rdmsr */
 		if (pv_rdmsr(vcpu, msr, &msr))
 			return -EFAULT;

@@ -294,6 +294,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	struct desc_ptr *idt_desc = sw->cpu + SW_IDT_DESC;
 	struct sw_frame *f = sw->frame;
 	struct host_state h;
+	struct pv_cpu_host cpu_model;
 	bool gs_loaded;
 	u64 vector;
 
@@ -382,6 +383,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_FS_BASE, vcpu->fs_base);
 	asm volatile("lldt %w0" : : "r" (0));
 
+	/* CPUID faulting: cpuid.c. */
+	pv_cpu_model_enter(vcpu, &cpu_model);
+
 	/*
 	 * Speculation: what the host does on its own way to user mode.  IBRS
 	 * off for the guest where the kernel runs with it (restored on the way
@@ -429,6 +433,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
 	if (boot_cpu_has(X86_FEATURE_OSPKE))
 		wrpkru(h.pkru);
+	pv_cpu_model_exit(&cpu_model);
 	if (h.dr7)
 		hw_breakpoint_restore();
 

@@ -111,6 +111,11 @@ struct pv_vcpu {
 			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
 			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_IF)
 
+/* The host's values pv_cpu_model_enter() replaced for a run. */
+struct pv_cpu_host {
+	u64 misc_features;	/* MSR_MISC_FEATURES_ENABLES */
+};
+
 int pv_vm_create(void);
 size_t pv_console_read(struct pv_vm *vm, u8 *buf, size_t len);
 void pv_vm_put(struct pv_vm *vm);
@@ -148,6 +153,12 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 int pv_erets(struct pv_vcpu *vcpu);
 int pv_eretu(struct pv_vcpu *vcpu);
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
+
+void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r);
+void pv_hc_cpuid(struct pv_vcpu *vcpu);
+int pv_emulate_cpuid(struct pv_vcpu *vcpu);
+void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h);
+void pv_cpu_model_exit(const struct pv_cpu_host *h);
 
 void pv_time_init(struct pv_vcpu *vcpu);
 void pv_time_exit(struct pv_vcpu *vcpu);

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/klog.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -379,6 +380,129 @@ static const char *ptrace_single_step(void)
 	return steps >= 10 ? NULL : "too few steps";
 }
 
+/* --- The CPU the guest's processes see (pv's CPUID, XCR0) */
+
+enum { EAX, EBX, ECX, EDX };
+
+static void cpuid_user(unsigned int leaf, unsigned int sub, unsigned int r[4])
+{
+	asm volatile("cpuid"
+		     : "=a" (r[EAX]), "=b" (r[EBX]), "=c" (r[ECX]), "=d" (r[EDX])
+		     : "a" (leaf), "c" (sub));
+}
+
+/* Is @word one of the whitespace-separated words of @line? */
+static int has_word(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = line;
+
+	while ((p = strstr(p, word))) {
+		if ((p == line || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* The "flags" line of /proc/cpuinfo: the features the kernel uses. */
+static int kernel_has_flag(const char *flag)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	int found = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags", 5)) {
+			found = has_word(line, flag);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static int cmdline_has(const char *word)
+{
+	char line[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = 0;
+		fclose(f);
+	}
+	return has_word(line, word);
+}
+
+static int kernel_log_has(const char *what)
+{
+	static char log[1 << 20];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, sizeof(log) - 1);
+
+	if (n < 0)
+		return 0;
+	log[n] = 0;
+	return strstr(log, what) != NULL;
+}
+
+/*
+ * User mode sees the CPU its kernel does (pv's CPUID policy), where the
+ * host CPU can make CPUID fault: linux-boot.t says so with
+ * "pvtest.cpuid_fault" on the command line when the host has it.
+ */
+static const char *cpuid_model(void)
+{
+	static const struct {
+		unsigned int leaf, reg, bit;
+		const char *flag;
+	} bits[] = {
+		{ 1, ECX, 5, "vmx" }, { 1, ECX, 17, "pcid" },
+		{ 1, ECX, 21, "x2apic" }, { 1, ECX, 24, "tsc_deadline_timer" },
+		{ 1, ECX, 26, "xsave" }, { 1, ECX, 28, "avx" },
+		{ 1, EDX, 9, "apic" }, { 1, EDX, 12, "mtrr" },
+		{ 7, EBX, 0, "fsgsbase" }, { 7, EBX, 5, "avx2" },
+		{ 7, EBX, 7, "smep" }, { 7, EBX, 10, "invpcid" },
+		{ 7, EBX, 16, "avx512f" }, { 7, EBX, 20, "smap" },
+		{ 7, ECX, 2, "umip" }, { 7, ECX, 3, "pku" },
+		{ 7, ECX, 16, "la57" }, { 7, ECX, 22, "rdpid" },
+		{ 0x80000001, EDX, 27, "rdtscp" },
+	};
+	static char why[128];
+	unsigned int r[4], i, hidden = 0;
+
+	if (!kernel_log_has("Hypervisor detected: pv"))
+		return "the kernel did not say \"Hypervisor detected: pv\"";
+	if (!cmdline_has("pvtest.cpuid_fault")) {
+		printf("  no CPUID faulting on this host: not compared\n");
+		return NULL;
+	}
+	cpuid_user(0x40000000, 0, r);
+	if (r[EAX] != 0x40000000 || memcmp(&r[EBX], "pvpv", 4) ||
+	    memcmp(&r[ECX], "pvpv", 4) || memcmp(&r[EDX], "pvpv", 4)) {
+		snprintf(why, sizeof(why), "leaf 0x40000000 is %08x %.4s%.4s%.4s, not pv's",
+			 r[EAX], (char *)&r[EBX], (char *)&r[ECX], (char *)&r[EDX]);
+		return why;
+	}
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		cpuid_user(bits[i].leaf, 0, r);
+		if (!(r[bits[i].reg] & 1u << bits[i].bit)) {
+			hidden++;
+			continue;
+		}
+		if (!kernel_has_flag(bits[i].flag)) {
+			snprintf(why, sizeof(why),
+				 "user mode sees %s, which the kernel does not have",
+				 bits[i].flag);
+			return why;
+		}
+	}
+	printf("  %u of %zu features checked are hidden from both\n", hidden,
+	       sizeof(bits) / sizeof(bits[0]));
+	return NULL;
+}
+
 int main(void)
 {
 	result("fork-exec-wait", fork_exec());
@@ -394,6 +518,7 @@ int main(void)
 	result("wall-clock", wall_clock());
 	result("touch-64MiB", touch_64m());
 	result("ptrace-single-step", ptrace_single_step());
+	result("cpuid-user-sees-kernel-cpu", cpuid_model());
 	printf("pvtest: %d failed\n", failures);
 	return failures;
 }
