@@ -84,8 +84,9 @@ u64 *pv_insn_reg(struct pv_regs *r, unsigned int n)
  * Linux runs a few privileged instructions where no pvop reaches: the
  * FRED entry code's ERETS and ERETU, reads of CR0 and CR4 to seed their
  * shadows, loads of SS (a no-op: the guest kernel's SS is virtual),
- * RDMSR, WRMSR and WRMSRNS on the MSRs of pv_wrmsr(), and CPUID (it
- * faults where the host turns CPUID faulting on; pv_cpuid() answers).  The rest stays the fault it
+ * RDMSR, WRMSR and WRMSRNS on the MSRs of pv_wrmsr(), XSETBV of the
+ * guest's XCR0 (pv_xsetbv()) and CPUID (it faults where the host turns
+ * CPUID faulting on; pv_cpuid() answers).  The rest stays the fault it
  * is.
  *
  * Return: 0 when done, -EFAULT when the guest must take #GP (a bad ERET
@@ -137,8 +138,18 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 		}
 		len += 3;
 		break;
+	case 0x01:		/* xsetbv: 0f 01 d1 */
+		if (insn[len + 2] == 0xd1) {
+			if (pv_xsetbv(vcpu, r->rcx & 0xffffffff,
+				      (r->rdx & 0xffffffff) << 32 |
+				      (r->rax & 0xffffffff)))
+				return -EFAULT;
+			len += 3;
+			break;
+		}
+		fallthrough;
 	case 0x30:		/* wrmsr */
-	case 0x01:		/* wrmsrns: 0f 01 c6 */
+				/* wrmsrns: 0f 01 c6 */
 		if (insn[len + 1] == 0x01 && insn[len + 2] != 0xc6)
 			return 1;
 		if (pv_wrmsr(vcpu, msr, (r->rdx & 0xffffffff) << 32 |

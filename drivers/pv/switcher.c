@@ -383,7 +383,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_FS_BASE, vcpu->fs_base);
 	asm volatile("lldt %w0" : : "r" (0));
 
-	/* CPUID faulting: cpuid.c. */
+	/* The guest's XCR0, CPUID faulting: cpuid.c. */
 	pv_cpu_model_enter(vcpu, &cpu_model);
 
 	/*

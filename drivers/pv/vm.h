@@ -93,6 +93,7 @@ struct pv_vcpu {
 	wait_queue_head_t wq;		/* a halted or down vCPU sleeps here */
 	struct task_struct *task;	/* the thread in PV_RUN, or NULL */
 	struct fpu_guest fpu;
+	u64 xcr0;		/* the guest's XCR0; 0: FP|SSE (cpuid.c) */
 	/* The shadow MMU: a root per mode and every shadow page (page->lru). */
 	pgd_t *roots[2];		/* [0] supervisor, [1] user */
 	bool user_mode;			/* the guest runs in its user mode */
@@ -113,6 +114,7 @@ struct pv_vcpu {
 
 /* The host's values pv_cpu_model_enter() replaced for a run. */
 struct pv_cpu_host {
+	u64 xcr0, guest_xcr0;	/* 0 on a CPU without XSAVE */
 	u64 misc_features;	/* MSR_MISC_FEATURES_ENABLES */
 };
 
@@ -157,6 +159,8 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
 void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r);
 void pv_hc_cpuid(struct pv_vcpu *vcpu);
 int pv_emulate_cpuid(struct pv_vcpu *vcpu);
+u64 pv_guest_xcr0(struct pv_vcpu *vcpu);
+int pv_xsetbv(struct pv_vcpu *vcpu, u64 index, u64 value);
 void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h);
 void pv_cpu_model_exit(const struct pv_cpu_host *h);
 

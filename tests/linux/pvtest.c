@@ -503,6 +503,215 @@ static const char *cpuid_model(void)
 	return NULL;
 }
 
+/* SYSCALLs to sched_yield, @n of them, between the loads and the stores. */
+#define YIELD_LOOP						\
+		     "1: mov $24, %%eax\n\t"			\
+		     "syscall\n\t"				\
+		     "dec %[n]\n\t"				\
+		     "jnz 1b\n\t"
+
+/* Load ymm0-15 from @in, yield @n times, store them to @out. */
+static void ymm_yield(const void *in, void *out, long n)
+{
+	asm volatile(
+		     "vmovdqu 0(%[in]), %%ymm0\n\t"
+		     "vmovdqu 32(%[in]), %%ymm1\n\t"
+		     "vmovdqu 64(%[in]), %%ymm2\n\t"
+		     "vmovdqu 96(%[in]), %%ymm3\n\t"
+		     "vmovdqu 128(%[in]), %%ymm4\n\t"
+		     "vmovdqu 160(%[in]), %%ymm5\n\t"
+		     "vmovdqu 192(%[in]), %%ymm6\n\t"
+		     "vmovdqu 224(%[in]), %%ymm7\n\t"
+		     "vmovdqu 256(%[in]), %%ymm8\n\t"
+		     "vmovdqu 288(%[in]), %%ymm9\n\t"
+		     "vmovdqu 320(%[in]), %%ymm10\n\t"
+		     "vmovdqu 352(%[in]), %%ymm11\n\t"
+		     "vmovdqu 384(%[in]), %%ymm12\n\t"
+		     "vmovdqu 416(%[in]), %%ymm13\n\t"
+		     "vmovdqu 448(%[in]), %%ymm14\n\t"
+		     "vmovdqu 480(%[in]), %%ymm15\n\t"
+		     YIELD_LOOP
+		     "vmovdqu %%ymm0, 0(%[out])\n\t"
+		     "vmovdqu %%ymm1, 32(%[out])\n\t"
+		     "vmovdqu %%ymm2, 64(%[out])\n\t"
+		     "vmovdqu %%ymm3, 96(%[out])\n\t"
+		     "vmovdqu %%ymm4, 128(%[out])\n\t"
+		     "vmovdqu %%ymm5, 160(%[out])\n\t"
+		     "vmovdqu %%ymm6, 192(%[out])\n\t"
+		     "vmovdqu %%ymm7, 224(%[out])\n\t"
+		     "vmovdqu %%ymm8, 256(%[out])\n\t"
+		     "vmovdqu %%ymm9, 288(%[out])\n\t"
+		     "vmovdqu %%ymm10, 320(%[out])\n\t"
+		     "vmovdqu %%ymm11, 352(%[out])\n\t"
+		     "vmovdqu %%ymm12, 384(%[out])\n\t"
+		     "vmovdqu %%ymm13, 416(%[out])\n\t"
+		     "vmovdqu %%ymm14, 448(%[out])\n\t"
+		     "vmovdqu %%ymm15, 480(%[out])\n\t"
+		     : [n] "+r" (n)
+		     : [in] "r" (in), [out] "r" (out)
+		     : "rax", "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2",
+		       "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
+		       "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+}
+
+/* The same with zmm0-31 and k1-k7 (16 bits each, from @in + 2048). */
+__attribute__((target("avx512f")))
+static void zmm_yield(const void *in, void *out, long n)
+{
+	asm volatile(
+		     "vmovdqu64 0(%[in]), %%zmm0\n\t"
+		     "vmovdqu64 64(%[in]), %%zmm1\n\t"
+		     "vmovdqu64 128(%[in]), %%zmm2\n\t"
+		     "vmovdqu64 192(%[in]), %%zmm3\n\t"
+		     "vmovdqu64 256(%[in]), %%zmm4\n\t"
+		     "vmovdqu64 320(%[in]), %%zmm5\n\t"
+		     "vmovdqu64 384(%[in]), %%zmm6\n\t"
+		     "vmovdqu64 448(%[in]), %%zmm7\n\t"
+		     "vmovdqu64 512(%[in]), %%zmm8\n\t"
+		     "vmovdqu64 576(%[in]), %%zmm9\n\t"
+		     "vmovdqu64 640(%[in]), %%zmm10\n\t"
+		     "vmovdqu64 704(%[in]), %%zmm11\n\t"
+		     "vmovdqu64 768(%[in]), %%zmm12\n\t"
+		     "vmovdqu64 832(%[in]), %%zmm13\n\t"
+		     "vmovdqu64 896(%[in]), %%zmm14\n\t"
+		     "vmovdqu64 960(%[in]), %%zmm15\n\t"
+		     "vmovdqu64 1024(%[in]), %%zmm16\n\t"
+		     "vmovdqu64 1088(%[in]), %%zmm17\n\t"
+		     "vmovdqu64 1152(%[in]), %%zmm18\n\t"
+		     "vmovdqu64 1216(%[in]), %%zmm19\n\t"
+		     "vmovdqu64 1280(%[in]), %%zmm20\n\t"
+		     "vmovdqu64 1344(%[in]), %%zmm21\n\t"
+		     "vmovdqu64 1408(%[in]), %%zmm22\n\t"
+		     "vmovdqu64 1472(%[in]), %%zmm23\n\t"
+		     "vmovdqu64 1536(%[in]), %%zmm24\n\t"
+		     "vmovdqu64 1600(%[in]), %%zmm25\n\t"
+		     "vmovdqu64 1664(%[in]), %%zmm26\n\t"
+		     "vmovdqu64 1728(%[in]), %%zmm27\n\t"
+		     "vmovdqu64 1792(%[in]), %%zmm28\n\t"
+		     "vmovdqu64 1856(%[in]), %%zmm29\n\t"
+		     "vmovdqu64 1920(%[in]), %%zmm30\n\t"
+		     "vmovdqu64 1984(%[in]), %%zmm31\n\t"
+ 		     "kmovw 2056(%[in]), %%k1\n\t"
+		     "kmovw 2064(%[in]), %%k2\n\t"
+		     "kmovw 2072(%[in]), %%k3\n\t"
+		     "kmovw 2080(%[in]), %%k4\n\t"
+		     "kmovw 2088(%[in]), %%k5\n\t"
+		     "kmovw 2096(%[in]), %%k6\n\t"
+		     "kmovw 2104(%[in]), %%k7\n\t"
+		     YIELD_LOOP
+		     "vmovdqu64 %%zmm0, 0(%[out])\n\t"
+		     "vmovdqu64 %%zmm1, 64(%[out])\n\t"
+		     "vmovdqu64 %%zmm2, 128(%[out])\n\t"
+		     "vmovdqu64 %%zmm3, 192(%[out])\n\t"
+		     "vmovdqu64 %%zmm4, 256(%[out])\n\t"
+		     "vmovdqu64 %%zmm5, 320(%[out])\n\t"
+		     "vmovdqu64 %%zmm6, 384(%[out])\n\t"
+		     "vmovdqu64 %%zmm7, 448(%[out])\n\t"
+		     "vmovdqu64 %%zmm8, 512(%[out])\n\t"
+		     "vmovdqu64 %%zmm9, 576(%[out])\n\t"
+		     "vmovdqu64 %%zmm10, 640(%[out])\n\t"
+		     "vmovdqu64 %%zmm11, 704(%[out])\n\t"
+		     "vmovdqu64 %%zmm12, 768(%[out])\n\t"
+		     "vmovdqu64 %%zmm13, 832(%[out])\n\t"
+		     "vmovdqu64 %%zmm14, 896(%[out])\n\t"
+		     "vmovdqu64 %%zmm15, 960(%[out])\n\t"
+		     "vmovdqu64 %%zmm16, 1024(%[out])\n\t"
+		     "vmovdqu64 %%zmm17, 1088(%[out])\n\t"
+		     "vmovdqu64 %%zmm18, 1152(%[out])\n\t"
+		     "vmovdqu64 %%zmm19, 1216(%[out])\n\t"
+		     "vmovdqu64 %%zmm20, 1280(%[out])\n\t"
+		     "vmovdqu64 %%zmm21, 1344(%[out])\n\t"
+		     "vmovdqu64 %%zmm22, 1408(%[out])\n\t"
+		     "vmovdqu64 %%zmm23, 1472(%[out])\n\t"
+		     "vmovdqu64 %%zmm24, 1536(%[out])\n\t"
+		     "vmovdqu64 %%zmm25, 1600(%[out])\n\t"
+		     "vmovdqu64 %%zmm26, 1664(%[out])\n\t"
+		     "vmovdqu64 %%zmm27, 1728(%[out])\n\t"
+		     "vmovdqu64 %%zmm28, 1792(%[out])\n\t"
+		     "vmovdqu64 %%zmm29, 1856(%[out])\n\t"
+		     "vmovdqu64 %%zmm30, 1920(%[out])\n\t"
+		     "vmovdqu64 %%zmm31, 1984(%[out])\n\t"
+ 		     "kmovw %%k1, 2056(%[out])\n\t"
+		     "kmovw %%k2, 2064(%[out])\n\t"
+		     "kmovw %%k3, 2072(%[out])\n\t"
+		     "kmovw %%k4, 2080(%[out])\n\t"
+		     "kmovw %%k5, 2088(%[out])\n\t"
+		     "kmovw %%k6, 2096(%[out])\n\t"
+		     "kmovw %%k7, 2104(%[out])\n\t"
+		     : [n] "+r" (n)
+		     : [in] "r" (in), [out] "r" (out)
+		     : "rax", "rcx", "r11", "memory",
+		       "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+		       "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
+		       "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17",
+		       "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23",
+		       "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29",
+		       "xmm30", "xmm31",
+		       "k1", "k2", "k3", "k4", "k5", "k6", "k7");
+}
+
+static unsigned long long xgetbv0(void)
+{
+	unsigned int lo, hi;
+
+	asm volatile("xgetbv" : "=a" (lo), "=d" (hi) : "c" (0));
+	return (unsigned long long)hi << 32 | lo;
+}
+
+/* One process's run: its own pattern in, the same out, or 1. */
+static int vector_run(unsigned int seed, int avx512)
+{
+	static uint32_t in[(2048 + 64) / 4] __attribute__((aligned(64)));
+	static uint32_t out[(2048 + 64) / 4] __attribute__((aligned(64)));
+	size_t i, len = avx512 ? 2048 + 64 : 512;
+
+	for (i = 0; i < sizeof(in) / 4; i++)
+		in[i] = seed * 0x9e3779b9u + i * 0x01000193u;
+	/* k1-k7: 16 bits each (kmovw: AVX-512F), in 8-byte slots. */
+	for (i = 2048 / 4; i < sizeof(in) / 4; i++)
+		in[i] = i % 2 ? 0 : in[i] & 0xffff;
+	memset(out, 0, sizeof(out));
+	if (avx512)
+		zmm_yield(in, out, 2000);
+	else
+		ymm_yield(in, out, 2000);
+	return memcmp(in, out, len) ? 1 : 0;
+}
+
+/*
+ * Two processes hold different values in the AVX (and AVX-512) registers
+ * across 2000 context switches each: each must get its own back, as the
+ * kernel saves what XCR0 enables (finding 12 of issue 11).
+ */
+static const char *vector_state(void)
+{
+	unsigned int r[4];
+	int avx512, status, mine;
+	pid_t pid;
+
+	cpuid_user(1, 0, r);
+	if (!(r[ECX] & 1u << 27) || !(r[ECX] & 1u << 28) ||
+	    (xgetbv0() & 6) != 6) {
+		printf("  no AVX state enabled for user mode: not run\n");
+		return NULL;
+	}
+	cpuid_user(7, 0, r);
+	avx512 = (r[EBX] & 1u << 16) && (xgetbv0() & 0xe6) == 0xe6;
+	printf("  %s registers, 2 processes\n", avx512 ? "zmm0-31, k1-7" : "ymm0-15");
+	pid = fork();
+	if (pid < 0)
+		return "fork failed";
+	if (!pid)
+		_exit(vector_run(2, avx512));
+	mine = vector_run(1, avx512);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return "the child did not exit";
+	if (mine || WEXITSTATUS(status))
+		return avx512 ? "zmm/k register contents changed across context switches" :
+				"ymm register contents changed across context switches";
+	return NULL;
+}
+
 int main(void)
 {
 	result("fork-exec-wait", fork_exec());
@@ -519,6 +728,7 @@ int main(void)
 	result("touch-64MiB", touch_64m());
 	result("ptrace-single-step", ptrace_single_step());
 	result("cpuid-user-sees-kernel-cpu", cpuid_model());
+	result("avx-state-per-process", vector_state());
 	printf("pvtest: %d failed\n", failures);
 	return failures;
 }
