@@ -15,6 +15,9 @@
  * so a new CPU (or a host that is itself a KVM guest, whose 0x4000_0000
  * leaves would make Linux pick kvmclock) shows nothing pv cannot run.
  *
+ * Protection keys are not offered: CR4.PKE is clear while the guest runs
+ * (pv_guest_cr4()).
+ *
  * XCR0: the guest has one of its own, FP|SSE until its kernel sets
  * another with XSETBV (emulated, validated against what the host's FPU
  * code saves for a guest: the guest fpstate's features).  The switcher
@@ -28,6 +31,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/tlbflush.h>
 
 #include "vm.h"
 
@@ -303,6 +307,24 @@ int pv_xsetbv(struct pv_vcpu *vcpu, u64 index, u64 value)
 }
 
 /**
+ * pv_guest_cr4() - the CR4 the guest runs with
+ * @host_cr4: the host's
+ *
+ * Without PKE: pv offers no protection keys.  The guest kernel runs in
+ * ring 3 on user pages, so a process's PKRU would bind it too (a process
+ * that denied key 0 would make its kernel fault on its own stack), and
+ * the guest kernel does not switch PKRU between its processes.  With
+ * CR4.PKE clear, no PKRU applies in the guest, and RDPKRU and WRPKRU
+ * raise #UD, as on a CPU without protection keys.
+ *
+ * Return: @host_cr4 without the bits the guest must not have.
+ */
+unsigned long pv_guest_cr4(unsigned long host_cr4)
+{
+	return host_cr4 & ~X86_CR4_PKE;
+}
+
+/**
  * pv_cpu_model_enter() - give the CPU the guest's model for a run
  * @vcpu: the vCPU about to run
  * @h:    set to the host's values, for pv_cpu_model_exit()
@@ -333,10 +355,15 @@ void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h)
  * pv_cpu_model_exit() - give the host its own CPU back after a run
  * @h: what pv_cpu_model_enter() saved
  *
- * Call with IRQs off, before the host uses the FPU or CPUID.
+ * Call with IRQs off, before the host uses the FPU, CPUID or PKRU.
  */
 void pv_cpu_model_exit(const struct pv_cpu_host *h)
 {
+	unsigned long cr4 = cr4_read_shadow();
+
+	/* The switcher entered with pv_guest_cr4(): the host's back. */
+	if (cr4 != pv_guest_cr4(cr4))
+		asm volatile("mov %0, %%cr4" : : "r" (cr4) : "memory");
 	if (boot_cpu_has(X86_FEATURE_CPUID_FAULT) &&
 	    !(h->misc_features & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT))
 		wrmsrl(MSR_MISC_FEATURES_ENABLES, h->misc_features);

@@ -316,7 +316,8 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	gdt_desc->address = sw_va(SW_CPU + SW_GDT);
 	idt_desc->size = PAGE_SIZE - 1;
 	idt_desc->address = sw_va(SW_IDT);
-	*(u64 *)(sw->host + SW_HOST_CR4) = cr4_read_shadow();
+	/* The CR4 the switcher enters with: the guest's (cpuid.c). */
+	*(u64 *)(sw->host + SW_HOST_CR4) = pv_guest_cr4(cr4_read_shadow());
 	*(u64 *)(sw->cpu + SW_GUEST_CR3) = __pa(root);
 	*(u64 *)(sw->cpu + SW_TRANS_CR3) = __pa(sw->trans);
 	*(u64 *)(sw->cpu + SW_GUEST_GS) = vcpu->gs_base;
@@ -431,9 +432,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_LSTAR, h.lstar);
 	wrmsrl(MSR_CSTAR, h.cstar);
 	wrmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
+	pv_cpu_model_exit(&cpu_model);	/* first: WRPKRU needs CR4.PKE */
 	if (boot_cpu_has(X86_FEATURE_OSPKE))
 		wrpkru(h.pkru);
-	pv_cpu_model_exit(&cpu_model);
 	if (h.dr7)
 		hw_breakpoint_restore();
 

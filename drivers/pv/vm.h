@@ -161,6 +161,7 @@ void pv_hc_cpuid(struct pv_vcpu *vcpu);
 int pv_emulate_cpuid(struct pv_vcpu *vcpu);
 u64 pv_guest_xcr0(struct pv_vcpu *vcpu);
 int pv_xsetbv(struct pv_vcpu *vcpu, u64 index, u64 value);
+unsigned long pv_guest_cr4(unsigned long host_cr4);
 void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h);
 void pv_cpu_model_exit(const struct pv_cpu_host *h);
 

@@ -3,7 +3,7 @@
 # signals on an alternate stack, pipes, pthreads, TLS, mprotect and
 # SIGSEGV, copy-on-write, /proc and /sys, clocks and nanosleep, the vDSO
 # clock without a system call, 64 MiB,
-# ptrace single-stepping, user mode's CPUID, AVX state per process) and
+# ptrace single-stepping, user mode's CPUID, AVX state per process, no protection keys) and
 # powers off: pvrun exits 0.
 . /pv/tests/lib.sh
 [ -f /pv/vmlinux ] || fail "no guest kernel in the host VM"
@@ -23,7 +23,7 @@ grep -q '^pipe: THROUGH-A-PIPE$' /tmp/linux.txt || fail "pipes"
 grep -q '^child exit status: 7$' /tmp/linux.txt || fail "fork/exec/wait"
 grep '^PASS \|^FAIL \|^  ' /tmp/linux.txt
 grep -q '^pvtest: 0 failed$' /tmp/linux.txt || fail "pvtest failed"
-[ "$(grep -c '^PASS ' /tmp/linux.txt)" = 15 ] || fail "pvtest did not run every case"
+[ "$(grep -c '^PASS ' /tmp/linux.txt)" = 16 ] || fail "pvtest did not run every case"
 grep -q '^pv-linux-test: userspace ok$' /tmp/linux.txt || fail "userspace"
 if grep -E 'WARNING|BUG|Oops|Call Trace' /tmp/linux.txt; then
 	fail "the guest kernel complained"

@@ -712,6 +712,51 @@ static const char *vector_state(void)
 	return NULL;
 }
 
+/*
+ * Protection keys: pv offers none, so a process's WRPKRU is an invalid
+ * instruction (SIGILL), as on a CPU without them, whatever the host CPU
+ * has; above all, the kernel survives a process that tries to lock
+ * itself, and with it its kernel, out of key 0 (finding 13 of issue 11).
+ */
+static const char *pkru_denied(void)
+{
+	unsigned int r[4];
+	int status, fds[2], i;
+	pid_t pid;
+
+	/* Where CPUID faults, user mode sees the kernel's CPUID. */
+	cpuid_user(7, 0, r);
+	if (cmdline_has("pvtest.cpuid_fault") && (r[ECX] & (1u << 3 | 1u << 4)))
+		return "CPUID offers PKU or OSPKE";
+	if (kernel_has_flag("pku") || kernel_has_flag("ospke"))
+		return "the kernel has protection keys";
+	if (pipe(fds))
+		return "pipe failed";
+	pid = fork();
+	if (pid < 0)
+		return "fork failed";
+	if (!pid) {
+		/* Every key, 0 included, denied; then a system call. */
+		asm volatile("wrpkru" : : "a" (~0u), "c" (0), "d" (0));
+		_exit(write(fds[1], "x", 1) == 1 ? 0 : 1);
+	}
+	/* Five seconds for the child to end, then it is stuck. */
+	for (i = 0; i < 500 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (i == 500) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return "the process that denied key 0 got stuck";
+	}
+	close(fds[1]);
+	close(fds[0]);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGILL)
+		return NULL;
+	if (WIFEXITED(status))
+		return "WRPKRU worked, as if the guest had protection keys";
+	return "the process died of another signal than SIGILL";
+}
+
 int main(void)
 {
 	result("fork-exec-wait", fork_exec());
@@ -729,6 +774,7 @@ int main(void)
 	result("ptrace-single-step", ptrace_single_step());
 	result("cpuid-user-sees-kernel-cpu", cpuid_model());
 	result("avx-state-per-process", vector_state());
+	result("wrpkru-sigill-kernel-survives", pkru_denied());
 	printf("pvtest: %d failed\n", failures);
 	return failures;
 }
