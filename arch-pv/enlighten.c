@@ -21,6 +21,7 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/e820/api.h>
+#include <asm/hypervisor.h>
 #include <asm/i8259.h>
 #include <asm/msr-index.h>
 #include <asm/paravirt.h>
@@ -47,62 +48,16 @@ void pv_register_shared_page(void)
 
 /* --- CPU operations */
 
+/*
+ * CPUID is the host's: its policy (abi.rst) shows only what a ring-3
+ * kernel and its processes can use, and user mode sees the same where
+ * the CPU can make CPUID fault.  A hypercall, as the instruction itself
+ * would show the host's features where it cannot.
+ */
 static void pv_cpuid(unsigned int *ax, unsigned int *bx, unsigned int *cx,
 		     unsigned int *dx)
 {
-	unsigned int leaf = *ax, subleaf = *cx;
-
-	native_cpuid(ax, bx, cx, dx);
-	switch (leaf) {
-	case 1:
-		/*
-		 * What a ring-3 kernel cannot use: MONITOR, VMX, SMX, EST,
-		 * TM2, PDCM, PCID, DCA, x2APIC, TSC deadline, XSAVE (XSETBV
-		 * is privileged) and AVX with it; MCE, MTRR, APIC, MCA, PAT,
-		 * DS, ACPI, TM, PBE.  PGE stays: the host keeps global
-		 * translations across CR3 loads, as a TLB does (abi.rst).
-		 */
-		*cx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(15) |
-			 BIT(17) | BIT(18) | BIT(21) | BIT(24) | BIT(26) |
-			 BIT(27) | BIT(28));
-		*cx |= BIT(31);		/* a hypervisor is there */
-		*bx &= 0x00ffffff;	/* APIC ID: the host CPU's means nothing */
-		*dx &= ~(BIT(7) | BIT(9) | BIT(12) | BIT(14) |
-			 BIT(16) | BIT(21) | BIT(22) | BIT(29) | BIT(31));
-		break;
-	case 6:				/* thermal and power: none */
-		*ax = *bx = *cx = *dx = 0;
-		break;
-	case 7:
-		if (subleaf == 0) {
-			/* BMI1, BMI2, ERMS, ADX, CLFLUSHOPT, CLWB, SHA. */
-			*bx &= BIT(3) | BIT(8) | BIT(9) | BIT(19) | BIT(23) |
-			       BIT(24) | BIT(29);
-			*cx = 0;
-			*dx = 0;
-		} else if (subleaf == 1) {
-			/* FRED, as the host delivers events; no LKGS. */
-			*ax = BIT(17);
-			*bx = *cx = *dx = 0;
-		} else {
-			*ax = *bx = *cx = *dx = 0;
-		}
-		break;
-	case 0xa:			/* no PMU */
-	case 0xb:			/* no x2APIC topology */
-	case 0xd:			/* no XSAVE */
-	case 0xf:
-	case 0x10:
-	case 0x14:
-	case 0x1f:
-		*ax = *bx = *cx = *dx = 0;
-		break;
-	case 0x80000001:
-		/* No RDTSCP (its TSC_AUX is the host's), no SVM. */
-		*cx &= ~BIT(2);
-		*dx &= ~BIT(27);
-		break;
-	}
+	pv_hypercall_cpuid(ax, bx, cx, dx);
 }
 
 /* The MSRs the host keeps for us (abi.rst); the others read as 0. */
@@ -257,6 +212,32 @@ static void __init pv_arch_setup(void)
 {
 	setup_force_cpu_cap(X86_FEATURE_FRED);
 }
+
+/*
+ * "Hypervisor detected: pv": the generic code's name for us, and none of
+ * the others (kvmclock, Hyper-V, VMware) on hosts that are guests
+ * themselves: pv's CPUID shows only pv's own leaf.
+ */
+static u32 __init pv_detect(void)
+{
+	return hypervisor_cpuid_base(PV_CPUID_SIGNATURE, 0) ? UINT_MAX : 0;
+}
+
+static void __init pv_init_hypervisor(void)
+{
+	if (pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_CPUID_FAULTING)
+		pr_info("pv: CPUID faults in user mode: processes see the kernel's CPUID\n");
+	else
+		pr_info("pv: no CPUID faulting: processes see the host CPU's CPUID\n");
+}
+
+const __initconst struct hypervisor_x86 x86_hyper_pv = {
+	.name		= "pv",
+	.detect		= pv_detect,
+	.type		= X86_HYPER_PV,
+	.init.init_platform = pv_init_hypervisor,
+	.ignore_nopv	= true,	/* no pv, no kernel */
+};
 
 /* --- Power off, reboot and panic: the VM ends, pvrun says how */
 

@@ -44,4 +44,27 @@ static __always_inline long pv_hypercall0(unsigned long nr)
 	return pv_hypercall3(nr, 0, 0, 0);
 }
 
+/*
+ * PV_HC_CPUID: the host's CPUID policy for leaf *@ax, subleaf *@cx, in
+ * the four registers, as the instruction gives it.
+ */
+static __always_inline void pv_hypercall_cpuid(unsigned int *ax,
+					       unsigned int *bx,
+					       unsigned int *cx,
+					       unsigned int *dx)
+{
+	unsigned long a = PV_HC_CPUID, b, c, d;
+
+	asm volatile(UNWIND_HINT_SAVE
+		     "syscall\n\t"
+		     UNWIND_HINT_RESTORE
+		     : "+a" (a), "=b" (b), "=c" (c), "=d" (d)
+		     : "D" ((unsigned long)*ax), "S" ((unsigned long)*cx)
+		     : "r8", "r9", "r10", "r11", "memory");
+	*ax = a;
+	*bx = b;
+	*cx = c;
+	*dx = d;
+}
+
 #endif /* _ARCH_X86_PV_HYPERCALL_H */

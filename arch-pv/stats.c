@@ -31,6 +31,7 @@ static const char * const pv_hypercall_names[PV_HC_MAX] = {
 	[PV_HC_SEND_IPI]	= "send_ipi",
 	[PV_HC_CONSOLE_READ]	= "console_read",
 	[PV_HC_EXIT_COUNTS]	= "exit_counts",
+	[PV_HC_CPUID]		= "cpuid",
 };
 
 static ssize_t exit_counts_show(struct kobject *kobj,

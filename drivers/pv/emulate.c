@@ -83,9 +83,11 @@ u64 *pv_insn_reg(struct pv_regs *r, unsigned int n)
  *
  * Linux runs a few privileged instructions where no pvop reaches: the
  * FRED entry code's ERETS and ERETU, reads of CR0 and CR4 to seed their
- * shadows, loads of SS (a no-op: the guest kernel's SS is virtual), and
- * RDMSR, WRMSR and WRMSRNS on the MSRs of pv_wrmsr().  The rest stays
- * the fault it is.
+ * shadows, loads of SS (a no-op: the guest kernel's SS is virtual),
+ * RDMSR, WRMSR and WRMSRNS on the MSRs of pv_wrmsr(), XSETBV of the
+ * guest's XCR0 (pv_xsetbv()) and CPUID (it faults where the host turns
+ * CPUID faulting on; pv_cpuid() answers).  The rest stays the fault it
+ * is.
  *
  * Return: 0 when done, -EFAULT when the guest must take #GP (a bad ERET
  * frame or MSR), 1 when the instruction is none of these.
@@ -136,8 +138,18 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 		}
 		len += 3;
 		break;
+	case 0x01:		/* xsetbv: 0f 01 d1 */
+		if (insn[len + 2] == 0xd1) {
+			if (pv_xsetbv(vcpu, r->rcx & 0xffffffff,
+				      (r->rdx & 0xffffffff) << 32 |
+				      (r->rax & 0xffffffff)))
+				return -EFAULT;
+			len += 3;
+			break;
+		}
+		fallthrough;
 	case 0x30:		/* wrmsr */
-	case 0x01:		/* wrmsrns: 0f 01 c6 */
+				/* wrmsrns: 0f 01 c6 */
 		if (insn[len + 1] == 0x01 && insn[len + 2] != 0xc6)
 			return 1;
 		if (pv_wrmsr(vcpu, msr, (r->rdx & 0xffffffff) << 32 |
@@ -145,6 +157,17 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 			return -EFAULT;
 		len += insn[len + 1] == 0x01 ? 3 : 2;
 		break;
+	case 0xa2: {		/* cpuid, where CPUID faulting is on */
+		u32 out[4];
+
+		pv_cpuid(vcpu, r->rax, r->rcx, out);
+		r->rax = out[0];
+		r->rbx = out[1];
+		r->rcx = out[2];
+		r->rdx = out[3];
+		len += 2;
+		break;
+	}
 	case 0x32:		/* rdmsr */
 		if (pv_rdmsr(vcpu, msr, &msr))
 			return -EFAULT;

@@ -359,6 +359,11 @@ static int hypercall(struct pv_vcpu *vcpu)
 		return 0;
 	case PV_HC_GET_FEATURES:
 		r->rax = boot_cpu_has(X86_FEATURE_FSGSBASE) ? PV_FEATURE_FSGSBASE : 0;
+		if (boot_cpu_has(X86_FEATURE_CPUID_FAULT))
+			r->rax |= PV_FEATURE_CPUID_FAULTING;
+		return 0;
+	case PV_HC_CPUID:
+		pv_hc_cpuid(vcpu);
 		return 0;
 	default:
 		r->rax = -PV_ENOSYS;
@@ -398,6 +403,11 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	}
 	if (vector < ARRAY_SIZE(vcpu->counts.exceptions))
 		vcpu->counts.exceptions[vector]++;
+	/* CPUID in user mode, where CPUID faulting makes it fault. */
+	if (vector == X86_TRAP_GP && vcpu->user_mode && !pv_emulate_cpuid(vcpu)) {
+		vcpu->counts.emulated++;
+		return 0;
+	}
 	/* Privileged instructions Linux runs in places pvops do not reach. */
 	if ((vector == X86_TRAP_GP || vector == X86_TRAP_UD) && !vcpu->user_mode) {
 		ret = pv_emulate_privileged(vcpu);

@@ -249,7 +249,6 @@ struct host_state {
 	u64 lstar, cstar, sysenter_cs;
 	struct desc_ptr idt;
 	unsigned long dr7;
-	u32 pkru;
 	u16 ldt, fs_sel, gs_sel, ds_sel, es_sel;
 };
 
@@ -257,10 +256,11 @@ struct host_state {
  * CPU state that is the guest's while it runs and the host's otherwise,
  * and that the host's own code leaves alone in between: the DS and ES
  * selectors (the guest's ring 3 may load them; left behind, they would
- * become the launcher's, as KVM's vmx_prepare_switch_to_guest() knows)
- * and PKRU (WRPKRU works in ring 3).  Loaded with IRQs off right before
- * the switch, saved right after it, so no host code runs with the
- * guest's values.  Whatever else the guest comes to own (XCR0) goes here.
+ * become the launcher's, as KVM's vmx_prepare_switch_to_guest() knows).
+ * Loaded with IRQs off right before the switch, saved right after it, so
+ * no host code runs with the guest's values.  PKRU needs nothing: the
+ * guest runs with CR4.PKE clear, so it can neither use nor change the
+ * host's (cpuid.c); XCR0 and CPUID faulting are cpuid.c's too.
  */
 static void load_guest_state(struct pv_vcpu *vcpu, struct host_state *h)
 {
@@ -270,11 +270,6 @@ static void load_guest_state(struct pv_vcpu *vcpu, struct host_state *h)
 		loadsegment(ds, vcpu->ds_sel);
 	if (vcpu->es_sel != h->es_sel)
 		loadsegment(es, vcpu->es_sel);
-	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
-		h->pkru = rdpkru();
-		if (vcpu->pkru != h->pkru)
-			wrpkru(vcpu->pkru);
-	}
 }
 
 static void save_guest_state(struct pv_vcpu *vcpu, const struct host_state *h)
@@ -285,11 +280,6 @@ static void save_guest_state(struct pv_vcpu *vcpu, const struct host_state *h)
 		loadsegment(ds, h->ds_sel);
 	if (vcpu->es_sel != h->es_sel)
 		loadsegment(es, h->es_sel);
-	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
-		vcpu->pkru = rdpkru();
-		if (vcpu->pkru != h->pkru)
-			wrpkru(h->pkru);
-	}
 }
 
 /*
@@ -358,6 +348,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	struct desc_ptr *idt_desc = sw->cpu + SW_IDT_DESC;
 	struct sw_frame *f = sw->frame;
 	struct host_state h;
+	struct pv_cpu_host cpu_model;
 	bool gs_loaded;
 	u64 vector;
 
@@ -379,7 +370,8 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	gdt_desc->address = sw_va(SW_CPU + SW_GDT);
 	idt_desc->size = PAGE_SIZE - 1;
 	idt_desc->address = sw_va(SW_IDT);
-	*(u64 *)(sw->host + SW_HOST_CR4) = cr4_read_shadow();
+	/* The CR4 the switcher enters with: the guest's (cpuid.c). */
+	*(u64 *)(sw->host + SW_HOST_CR4) = pv_guest_cr4(cr4_read_shadow());
 	*(u64 *)(sw->cpu + SW_GUEST_CR3) = __pa(root);
 	*(u64 *)(sw->cpu + SW_TRANS_CR3) = __pa(sw->trans);
 	*(u64 *)(sw->cpu + SW_GUEST_GS) = vcpu->gs_base;
@@ -445,6 +437,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	asm volatile("lldt %w0" : : "r" (0));
 	load_guest_state(vcpu, &h);
 
+	/* The guest's XCR0, CPUID faulting: cpuid.c. */
+	pv_cpu_model_enter(vcpu, &cpu_model);
+
 	/*
 	 * Speculation: what the host does on its own way to user mode.  IBRS
 	 * off for the guest where the kernel runs with it (restored on the way
@@ -498,6 +493,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_LSTAR, h.lstar);
 	wrmsrl(MSR_CSTAR, h.cstar);
 	wrmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
+	pv_cpu_model_exit(&cpu_model);
 	if (h.dr7)
 		hw_breakpoint_restore();
 

@@ -82,7 +82,6 @@ struct pv_vcpu {
 	u64 fs_base, gs_base, kernel_gs_base;
 	u16 fs_sel, gs_sel;	/* the guest's FS and GS selectors */
 	u16 ds_sel, es_sel;	/* and its DS and ES */
-	u32 pkru;		/* the guest's PKRU (0 at reset) */
 	u64 error_code;		/* of the last exit's exception */
 	u64 fault_vector;	/* SW_VECTOR_SWITCHER_FAULT: the switcher's */
 	u64 dr6;		/* DR6 at the last #DB */
@@ -98,6 +97,7 @@ struct pv_vcpu {
 	wait_queue_head_t wq;		/* a halted or down vCPU sleeps here */
 	struct task_struct *task;	/* the thread in PV_RUN, or NULL */
 	struct fpu_guest fpu;
+	u64 xcr0;		/* the guest's XCR0; 0: FP|SSE (cpuid.c) */
 	/* The shadow MMU: a root per mode and every shadow page (page->lru). */
 	pgd_t *roots[2];		/* [0] supervisor, [1] user */
 	bool user_mode;			/* the guest runs in its user mode */
@@ -115,6 +115,12 @@ struct pv_vcpu {
 #define PV_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
 			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
 			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_IF)
+
+/* The host's values pv_cpu_model_enter() replaced for a run. */
+struct pv_cpu_host {
+	u64 xcr0, guest_xcr0;	/* 0 on a CPU without XSAVE */
+	u64 misc_features;	/* MSR_MISC_FEATURES_ENABLES */
+};
 
 int pv_vm_create(void);
 size_t pv_console_read(struct pv_vm *vm, u8 *buf, size_t len);
@@ -155,6 +161,15 @@ int pv_eretu(struct pv_vcpu *vcpu);
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
 
 int pv_time_check(void);
+void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r);
+void pv_hc_cpuid(struct pv_vcpu *vcpu);
+int pv_emulate_cpuid(struct pv_vcpu *vcpu);
+u64 pv_guest_xcr0(struct pv_vcpu *vcpu);
+int pv_xsetbv(struct pv_vcpu *vcpu, u64 index, u64 value);
+unsigned long pv_guest_cr4(unsigned long host_cr4);
+void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h);
+void pv_cpu_model_exit(const struct pv_cpu_host *h);
+
 void pv_time_init(struct pv_vcpu *vcpu);
 void pv_time_exit(struct pv_vcpu *vcpu);
 void pv_time_register(struct pv_vcpu *vcpu);

@@ -112,6 +112,16 @@ struct pv_boot_info {
 
 /* Feature bits (pv_boot_info.features, PV_HC_GET_FEATURES). */
 #define PV_FEATURE_FSGSBASE	_BITULL(0)	/* rd/wr{fs,gs}base work */
+/* CPUID in guest user mode faults to the host, which answers as PV_HC_CPUID */
+#define PV_FEATURE_CPUID_FAULTING _BITULL(1)
+
+/*
+ * CPUID leaf 0x40000000 (PV_HC_CPUID and, with PV_FEATURE_CPUID_FAULTING,
+ * the instruction in user mode): EAX = 0x40000000, the largest pv leaf;
+ * EBX, ECX, EDX = the 12 bytes of PV_CPUID_SIGNATURE.
+ */
+#define PV_CPUID_BASE		0x40000000
+#define PV_CPUID_SIGNATURE	"pvpvpvpvpvpv"
 
 /* ---------------------------------------------------------------------
  * The per-vCPU shared page
@@ -228,7 +238,8 @@ struct pv_event_frame {		/* = FRED's stack frame */
 #define PV_HC_SEND_IPI		15	/* (vcpu, line) -> 0 */
 #define PV_HC_CONSOLE_READ	16	/* (gva, len) -> bytes read */
 #define PV_HC_EXIT_COUNTS	17	/* (gva, len) -> bytes written */
-#define PV_HC_MAX		18
+#define PV_HC_CPUID		18	/* (leaf, subleaf) -> %rax..%rdx */
+#define PV_HC_MAX		19
 
 #ifndef __ASSEMBLY__
 /*
