@@ -24,7 +24,6 @@
 #include <asm/i8259.h>
 #include <asm/msr-index.h>
 #include <asm/paravirt.h>
-#include <asm/processor.h>
 #include <asm/reboot.h>
 #include <asm/segment.h>
 #include <asm/setup.h>
