@@ -4,9 +4,16 @@
  */
 #include <linux/console.h>
 #include <linux/init.h>
+#include <linux/minmax.h>
 
 #include "hypercall.h"
 #include "pv.h"
+
+/*
+ * The most one PV_HC_CONSOLE_WRITE takes (abi.rst): the host refuses a
+ * length over 4096 outright and writes at most 2048 bytes a call.
+ */
+#define PV_CONSOLE_CHUNK	2048
 
 /* Write all of @s, in as many hypercalls as the host wants. */
 void pv_console_write(const char *s, unsigned int len)
@@ -14,8 +21,9 @@ void pv_console_write(const char *s, unsigned int len)
 	long done;
 
 	while (len) {
-		done = pv_hypercall2(PV_HC_CONSOLE_WRITE, (unsigned long)s, len);
-		if (done <= 0)
+		done = pv_hypercall2(PV_HC_CONSOLE_WRITE, (unsigned long)s,
+				     min_t(unsigned int, len, PV_CONSOLE_CHUNK));
+		if (done <= 0 || done > len)
 			return;
 		s += done;
 		len -= done;

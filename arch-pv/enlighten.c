@@ -26,6 +26,7 @@
 #include <asm/msr-index.h>
 #include <asm/paravirt.h>
 #include <asm/reboot.h>
+#include <asm/segment.h>
 #include <asm/setup.h>
 #include <asm/tlbflush.h>
 #include <asm/x86_init.h>
@@ -130,9 +131,17 @@ static unsigned long pv_get_debugreg(int regno)
 	}
 }
 
-/* No guest debug registers yet: breakpoints are not offered. */
+/*
+ * No guest debug registers yet: the host neither loads DR0-3 and DR7 for
+ * the guest nor reports their hits.  Boot says so once (pv_arch_setup());
+ * a breakpoint armed anyway is named, so that a debugger's silence has a
+ * reason in the log.
+ */
 static void pv_set_debugreg(int regno, unsigned long value)
 {
+	if (regno == 7 && (value & 0xff))
+		pr_warn_once("pv: DR7 %#lx dropped: no hardware breakpoints\n",
+			     value);
 }
 
 static unsigned long pv_store_tr(void)
@@ -140,13 +149,33 @@ static unsigned long pv_store_tr(void)
 	return GDT_ENTRY_TSS * 8;
 }
 
-/*
- * A new user GS selector: its base is the descriptor's, 0.  Under FRED
- * the user's GS base is MSR_KERNEL_GS_BASE while the kernel runs.
- */
-static void pv_load_gs_index(unsigned int sel)
+/* The base a GS selector brings, from this kernel's GDT (0 for a null one). */
+static unsigned long pv_gs_selector_base(unsigned int sel)
 {
-	pv_hypercall2(PV_HC_WRMSR, MSR_KERNEL_GS_BASE, 0);
+	if (sel <= 3 || (sel & SEGMENT_TI_MASK) || (sel >> 3) >= GDT_ENTRIES)
+		return 0;
+	return get_desc_base(&get_cpu_gdt_ro(smp_processor_id())[sel >> 3]);
+}
+
+/*
+ * A new user GS selector, as LKGS loads it under FRED: the user sees the
+ * selector, its descriptor's base becomes the user's GS base (which is
+ * MSR_KERNEL_GS_BASE while the kernel runs) and the kernel keeps its own.
+ * GS is one register for both modes here, so the selector is loaded for
+ * real and the kernel's base is put back before anything uses %gs again
+ * (pv_load_user_gs(), with interrupts off).  A selector that cannot be
+ * loaded becomes 0, as with native_load_gs_index().
+ */
+static void pv_load_gs_index(unsigned int selector)
+{
+	unsigned long flags;
+	unsigned int sel;
+
+	local_irq_save(flags);
+	sel = pv_load_user_gs(selector & 0xffff,
+			      cpu_kernelmode_gs_base(smp_processor_id()));
+	pv_hypercall2(PV_HC_WRMSR, MSR_KERNEL_GS_BASE, pv_gs_selector_base(sel));
+	local_irq_restore(flags);
 }
 
 static u64 pv_read_pmc(int counter)
@@ -211,6 +240,7 @@ static char *__init pv_memory_setup(void)
 static void __init pv_arch_setup(void)
 {
 	setup_force_cpu_cap(X86_FEATURE_FRED);
+	pr_info("pv: no debug registers: hardware breakpoints and watchpoints are not offered\n");
 }
 
 /*
@@ -332,6 +362,14 @@ asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot
 	pv_console_init();	/* takes locks: after the irq ops */
 	setup_force_cpu_cap(X86_FEATURE_HYPERVISOR);
 	setup_force_cpu_cap(X86_FEATURE_PV_GUEST);	/* pvops stay calls */
+	/*
+	 * Where the host lets ring 3 run RDFSBASE and its kin, user mode can
+	 * change its FS and GS bases without the kernel: the kernel must use
+	 * FSGSBASE itself, so that a context switch saves what the bases
+	 * really are (save_fsgs()) rather than what arch_prctl() last said.
+	 */
+	if (pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_FSGSBASE)
+		setup_force_cpu_cap(X86_FEATURE_FSGSBASE);
 
 	strscpy(pv_cmdline, pv_boot_info.cmdline, sizeof(pv_cmdline));
 	boot_params.hdr.cmd_line_ptr = __pa_symbol(pv_cmdline);

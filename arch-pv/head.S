@@ -65,5 +65,27 @@ SYM_CODE_START_NOALIGN(pv_early_event_entry)
 SYM_CODE_END(pv_early_event_entry)
 	__FINIT
 
+/*
+ * unsigned int pv_load_user_gs(unsigned int sel, unsigned long kernel_gs_base)
+ *
+ * Loads %gs with the user's selector @sel (0 when it cannot be loaded, as
+ * native_load_gs_index() does), then puts the kernel's GS base back with
+ * PV_HC_WRMSR before anything can use %gs: GS is one register for the
+ * kernel and its user, and the load took the descriptor's base.  Call
+ * with interrupts off.  Returns the selector loaded.
+ */
+	.text
+SYM_FUNC_START(pv_load_user_gs)
+1:	movl	%edi, %gs
+	_ASM_EXTABLE_TYPE(1b, 1b, EX_TYPE_ZERO_REG | EX_DATA_REG(7))	/* %edi */
+	mov	$MSR_GS_BASE, %edi
+	mov	$PV_HC_WRMSR, %eax
+	UNWIND_HINT_SAVE
+	syscall				/* %rsi: the kernel's base */
+	UNWIND_HINT_RESTORE
+	movl	%gs, %eax
+	RET
+SYM_FUNC_END(pv_load_user_gs)
+
 	ELFNOTE(pv, PV_ELFNOTE_ABI_VERSION, .long PV_ABI_VERSION)
 	ELFNOTE(pv, PV_ELFNOTE_ENTRY, _ASM_PTR pv_startup_64)

@@ -26,6 +26,8 @@ void __init pv_init_irq_ops(void);
 void __init pv_init_mmu_ops(void);
 void __init pv_init_time_ops(void);
 void pv_register_shared_page(void);
+asmlinkage unsigned int pv_load_user_gs(unsigned int sel,
+					unsigned long kernel_gs_base);
 
 /* pvops behind PV_CALLEE_SAVE thunks */
 unsigned long pv_save_fl(void);

@@ -53,6 +53,20 @@ static u64 user_rsp0(struct pv_vcpu *vcpu)
 	return rsp0 && READ_ONCE(*rsp0) ? READ_ONCE(*rsp0) : vcpu->rsp0;
 }
 
+/*
+ * The stack level of an event in supervisor mode, as FRED_STKLVLS gives it
+ * for exceptions; interrupts and INT n run at level 0 (FRED_CONFIG's
+ * interrupt level is not kept: Linux uses 0).
+ */
+static unsigned int event_level(struct pv_vcpu *vcpu, unsigned int type,
+				unsigned int vector)
+{
+	if (type == PV_EVENT_EXTINT || type == PV_EVENT_SWINT ||
+	    type == PV_EVENT_OTHER || vector >= 32)
+		return 0;
+	return vcpu->fred_stklvls >> (2 * vector) & 3;
+}
+
 /**
  * pv_deliver_event() - hand an event to the guest kernel
  * @vcpu:   the vCPU, stopped in either of the guest's modes
@@ -61,6 +75,11 @@ static u64 user_rsp0(struct pv_vcpu *vcpu)
  * @error:  the error code (0 when the event has none)
  * @data:   event data: CR2 for #PF, DR6 for #DB, else 0
  * @len:    instruction length for software events, else 0
+ *
+ * In supervisor mode, an event whose stack level is above the current one
+ * goes on that level's stack (FRED_RSP1..3), as on FRED; and one the
+ * current stack cannot take becomes a #DF, which Linux runs on a stack of
+ * its own: the guest can then report the overflow itself.
  *
  * Return: 0, -ENOENT when the guest has not registered an entry point,
  * -EFAULT when its stack cannot take the frame (the vCPU must then stop).
@@ -71,6 +90,7 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	struct pv_regs *r = &vcpu->regs;
 	struct pv_event_frame f;
 	u8 *irq = irq_flag(vcpu);
+	unsigned int level = 0, old_level = 0;
 	u64 sp;
 
 	bool user = vcpu->user_mode;
@@ -78,14 +98,22 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	if (!vcpu->event_entry)
 		return -ENOENT;
 	/* From user mode the frame goes on the kernel stack, at RSP0. */
-	if (user)
+	if (user) {
 		sp = (user_rsp0(vcpu) & ~15ULL) - sizeof(f);
-	else
-		sp = ((r->rsp - PV_EVENT_REDZONE) & ~63ULL) - sizeof(f);
+	} else {
+		old_level = vcpu->fred_csl;
+		level = event_level(vcpu, type, vector);
+		if (level > old_level) {
+			sp = vcpu->fred_rsp[level] - sizeof(f);
+		} else {
+			level = old_level;
+			sp = ((r->rsp - PV_EVENT_REDZONE) & ~63ULL) - sizeof(f);
+		}
+	}
 	f = (struct pv_event_frame) {
 		.error_code = error,
 		.rip = r->rip,
-		.cs = user ? PV_USER_CS : PV_KERNEL_CS,
+		.cs = (user ? PV_USER_CS : PV_KERNEL_CS) | (u64)old_level << 16,
 		.rflags = (r->rflags & ~X86_EFLAGS_IF) | X86_EFLAGS_FIXED |
 			  (irq && READ_ONCE(*irq) ? X86_EFLAGS_IF : 0),
 		.rsp = r->rsp,
@@ -98,15 +126,26 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	vcpu->user_mode = false;
 	if (!guest_address_ok(sp) || pv_copy_guest(vcpu, sp, &f, sizeof(f), true)) {
 		vcpu->user_mode = user;
+		/* The CPU's answer: a double fault, on its own stack level. */
+		if (!user && !(type == PV_EVENT_HWEXC && vector == X86_TRAP_DF) &&
+		    event_level(vcpu, PV_EVENT_HWEXC, X86_TRAP_DF) > old_level)
+			return pv_deliver_event(vcpu, PV_EVENT_HWEXC,
+						X86_TRAP_DF, 0, 0, 0);
 		return -EFAULT;
 	}
+	vcpu->fred_csl = level;
 	if (irq)
 		WRITE_ONCE(*irq, 0);
 	if (user)
 		swap(vcpu->gs_base, vcpu->kernel_gs_base);
 	r->rsp = sp;
 	r->rip = vcpu->event_entry + (user ? 0 : PV_EVENT_ENTRY_KERNEL);
-	r->rflags &= ~X86_EFLAGS_TF;
+	/*
+	 * As FRED delivery: the handler starts with TF and DF clear.  Linux's
+	 * FRED entry has no CLD; a user's STD must not reach the kernel's
+	 * string instructions (copies would run backwards over its memory).
+	 */
+	r->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_DF);
 	return 0;
 }
 
@@ -149,6 +188,8 @@ static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 		     guest_address_ok(s.f.rip) && guest_address_ok(s.f.rsp);
 	if (!ok)
 		return -EFAULT;
+	/* Back to the stack level the frame came from (0 in user mode). */
+	vcpu->fred_csl = to_user ? 0 : (s.f.cs >> 16) & 3;
 	r->r11 = s.r11;
 	r->rcx = s.rcx;
 	r->rax = s.rax;
@@ -222,7 +263,18 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	u8 insn[2];
 
 	switch (vector) {
-	case X86_TRAP_BP:		/* INT3: RIP is past it already */
+	case X86_TRAP_BP:
+	case X86_TRAP_OF:
+		/*
+		 * Our DPL-3 gates: RIP is past the instruction already.  INT3
+		 * (cc) and INTO (ce, 32-bit code only) are SWEXC; "int $3" and
+		 * "int $4" (cd 03, cd 04) are SWINT, as FRED reports them: Linux
+		 * has no hardware-exception handler for vector 4.
+		 */
+		if (!pv_copy_guest(vcpu, vcpu->regs.rip - 2, insn, 2, false) &&
+		    insn[0] == 0xcd && insn[1] == vector)
+			return pv_deliver_event(vcpu, PV_EVENT_SWINT, vector,
+						0, 0, 2);
 		return pv_deliver_event(vcpu, PV_EVENT_SWEXC, vector, 0, 0, 1);
 	case X86_TRAP_GP:
 		/*

@@ -105,8 +105,15 @@ u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 		else
 			vcpu->rsp0 = value;
 		return 0;
-	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_STKLVLS:
-		return 0;	/* stack level 0 only: accepted, ignored */
+	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_RSP3:
+		/* As on FRED: a stack top is 64-byte aligned. */
+		if ((value & 63) || !guest_va_ok(value))
+			return -PV_EINVAL;
+		vcpu->fred_rsp[msr - MSR_IA32_FRED_RSP0] = value;
+		return 0;
+	case MSR_IA32_FRED_STKLVLS:
+		vcpu->fred_stklvls = value;
+		return 0;
 	default:
 		return -PV_EINVAL;
 	}
@@ -138,8 +145,11 @@ int pv_rdmsr(struct pv_vcpu *vcpu, u64 msr, u64 *value)
 	case MSR_IA32_FRED_RSP0:
 		*value = vcpu->rsp0;
 		return 0;
-	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_STKLVLS:
-		*value = 0;
+	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_RSP3:
+		*value = vcpu->fred_rsp[msr - MSR_IA32_FRED_RSP0];
+		return 0;
+	case MSR_IA32_FRED_STKLVLS:
+		*value = vcpu->fred_stklvls;
 		return 0;
 	default:
 		return -PV_EINVAL;
@@ -222,6 +232,7 @@ static int wait_for_start(struct pv_vcpu *vcpu)
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
 	vcpu->cr3 = vcpu->start.cr3;
 	vcpu->user_mode = false;
+	vcpu->fred_csl = 0;
 	atomic_set(&vcpu->state, PV_VCPU_UP);
 	return pv_mmu_reset(vcpu);
 }

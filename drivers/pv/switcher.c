@@ -346,6 +346,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	struct pv_switcher_cpu *sw = per_cpu_ptr(switchers, cpu);
 	struct desc_ptr *gdt_desc = sw->cpu + SW_GDT_DESC;
 	struct desc_ptr *idt_desc = sw->cpu + SW_IDT_DESC;
+	struct desc_struct *cpunode;
 	struct sw_frame *f = sw->frame;
 	struct host_state h;
 	struct pv_cpu_host cpu_model;
@@ -361,8 +362,15 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	sw->trans[switcher_slot] = __pgd(sw->trans_chain);
 	root[switcher_slot] = __pgd(sw->guest_chain);
 
-	/* Our GDT is the host's, with our TSS. */
+	/*
+	 * Our GDT is the host's, with our TSS, and the guest's vCPU number
+	 * in the per-CPU segment's limit, where the vDSO's getcpu (LSL)
+	 * looks: the host CPU's number is none of the guest's business.
+	 */
 	memcpy(sw->cpu + SW_GDT, get_cpu_gdt_rw(cpu), GDT_SIZE);
+	cpunode = sw->cpu + SW_GDT + GDT_ENTRY_CPUNODE * 8;
+	cpunode->limit0 = vcpu->id & 0xfff;
+	cpunode->limit1 = 0;
 	set_tssldt_descriptor(sw->cpu + SW_GDT + GDT_ENTRY_TSS * 8,
 			      sw_va(SW_CPU + SW_TSS), DESC_TSS,
 			      sizeof(struct x86_hw_tss) - 1);

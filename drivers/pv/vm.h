@@ -89,6 +89,10 @@ struct pv_vcpu {
 	u64 shared_gpa;		/* the shared page (0: none registered) */
 	u64 event_entry;	/* FRED entry base (0: none registered) */
 	u64 rsp0;		/* FRED RSP0, for events from user mode */
+	/* FRED stack levels 1..3 in supervisor mode (abi.rst, "Events"). */
+	u64 fred_rsp[4];	/* FRED_RSP1..3 at [1..3] */
+	u64 fred_stklvls;	/* FRED_STKLVLS: 2 bits per vector 0..31 */
+	unsigned int fred_csl;	/* the current stack level */
 	/* Interrupt lines: raised, bound to a vector, and those vectors. */
 	unsigned long pending_lines;
 	unsigned long bound_lines;

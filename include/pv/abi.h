@@ -172,12 +172,14 @@ struct pv_vcpu_shared {
  * with PV_HC_WRMSR.  The host writes a struct pv_event_frame:
  *   - for an event in user mode: at shared->rsp0 - 64, and enters the
  *     guest kernel at entry base + 0 with the GS bases swapped;
- *   - for an event in supervisor mode: at ((%rsp - 64) & ~63) - 64, and
- *     enters at entry base + 256.
- * The virtual interrupt flag is cleared on delivery; the frame's RFLAGS.IF
- * holds its previous value.  %rsp points at the frame; no other register
- * changes.  Every event uses stack level 0.  If the frame cannot be
- * written the vCPU stops (PV_EXIT_INTERNAL_ERROR).
+ *   - for an event in supervisor mode: at ((%rsp - 64) & ~63) - 64, or at
+ *     FRED_RSPn - 64 when the exception's level n (FRED_STKLVLS) is above
+ *     the current one, and enters at entry base + 256.
+ * The virtual interrupt flag, TF and DF are cleared on delivery; the
+ * frame's RFLAGS.IF holds the previous virtual flag.  %rsp points at the
+ * frame; no other register changes.  A supervisor-mode frame that cannot
+ * be written becomes a #DF at its own stack level; otherwise the vCPU
+ * stops (PV_EXIT_INTERNAL_ERROR).  Documentation/pv/abi.rst, "Events".
  */
 #define PV_EVENT_ENTRY_KERNEL	256	/* offset of the supervisor entry */
 #define PV_EVENT_REDZONE	64	/* bytes skipped below %rsp */
@@ -196,7 +198,7 @@ struct pv_vcpu_shared {
 struct pv_event_frame {		/* = FRED's stack frame */
 	__u64 error_code;	/* the exception's, else 0 */
 	__u64 rip;		/* where the event happened (after a syscall) */
-	/* bits 15:0 selector (PV_KERNEL_CS or PV_USER_CS), 17:16 level 0 */
+	/* bits 15:0 selector (PV_KERNEL_CS or PV_USER_CS), 17:16 old level */
 	__u64 cs;
 	__u64 rflags;		/* IF = the virtual interrupt flag */
 	__u64 rsp;

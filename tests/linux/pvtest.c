@@ -19,11 +19,13 @@
 #include <string.h>
 #include <stddef.h>
 #include <sys/auxv.h>
+#include <sys/file.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <sys/klog.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -757,6 +759,650 @@ static const char *pkru_denied(void)
 	return "the process died of another signal than SIGILL";
 }
 
+/* --- Page-table changes: each one must take the old translation away. */
+
+static void catch_segv(void)
+{
+	struct sigaction sa = { .sa_sigaction = segv_handler, .sa_flags = SA_SIGINFO };
+
+	sigaction(SIGSEGV, &sa, NULL);
+}
+
+static char *map_anon(size_t size)
+{
+	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static const char *pte_munmap(void)
+{
+	char *p = map_anon(8192), *q;
+
+	if (!p)
+		return "mmap failed";
+	catch_segv();
+	p[0] = 'a';
+	p[4096] = 'b';
+	if (p[0] != 'a' || p[4096] != 'b' || munmap(p, 8192))
+		return "munmap failed";
+	if (!faults(p, 0) || !faults(p + 4096, 1))
+		return "an unmapped page is still reachable";
+	/* The same address, mapped anew, is new memory. */
+	q = mmap(p, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (q != p)
+		return "mmap MAP_FIXED failed";
+	if (q[0])
+		return "a new mapping shows the old page's data";
+	munmap(q, 4096);
+	return NULL;
+}
+
+static const char *pte_mremap(void)
+{
+	char *p = map_anon(8192), *t, *q;
+
+	if (!p)
+		return "mmap failed";
+	catch_segv();
+	p[0] = 'a';
+	p[4096] = 'b';
+	/* A destination of our choosing, so that the data must move. */
+	t = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (t == MAP_FAILED)
+		return "mmap failed";
+	q = mremap(p, 8192, 8192, MREMAP_MAYMOVE | MREMAP_FIXED, t);
+	if (q != t)
+		return "mremap failed";
+	if (q[0] != 'a' || q[4096] != 'b')
+		return "the data did not move with mremap";
+	if (!faults(p, 0) || !faults(p + 4096, 1))
+		return "the old address still reaches the pages";
+	/* Shrinking in place drops the tail. */
+	if (mremap(q, 8192, 4096, 0) != q)
+		return "mremap (shrink) failed";
+	if (!faults(q + 4096, 0) || q[0] != 'a')
+		return "the tail is still there after shrinking";
+	munmap(q, 4096);
+	return NULL;
+}
+
+static const char *pte_madv_dontneed(void)
+{
+	char *p = map_anon(8192);
+
+	if (!p)
+		return "mmap failed";
+	memset(p, 0x5a, 8192);
+	if (madvise(p, 8192, MADV_DONTNEED))
+		return "madvise(MADV_DONTNEED) failed";
+	if (p[0] || p[4096] || p[8191])
+		return "anonymous memory did not read zero after MADV_DONTNEED";
+	p[0] = 1;	/* and it is writable memory again */
+	if (p[0] != 1)
+		return "lost a write after MADV_DONTNEED";
+	munmap(p, 8192);
+	return NULL;
+}
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/*
+ * MADV_FREE makes the pages clean and old; reclaim (MADV_PAGEOUT here)
+ * then discards them unless they were written again.  A write that goes
+ * through a translation kept from before MADV_FREE does not dirty the
+ * page, and reclaim then throws its data away.
+ */
+static const char *pte_madv_free(void)
+{
+	char *p = map_anon(8192);
+
+	if (!p)
+		return "mmap failed";
+	memset(p, 'A', 8192);
+	if (madvise(p, 8192, MADV_FREE))
+		return "madvise(MADV_FREE) failed";
+	p[0] = 'B';
+	if (madvise(p, 8192, MADV_PAGEOUT))
+		return "madvise(MADV_PAGEOUT) failed";
+	if (p[0] != 'B')
+		return "a write after MADV_FREE was lost (the page stayed clean)";
+	if (p[4096] != 'A' && p[4096])
+		return "a freed page holds neither its data nor zeroes";
+	munmap(p, 8192);
+	return NULL;
+}
+
+static const char *pte_mprotect(void)
+{
+	char *p = map_anon(4096);
+
+	if (!p)
+		return "mmap failed";
+	catch_segv();
+	p[0] = 42;
+	if (mprotect(p, 4096, PROT_READ))
+		return "mprotect failed";
+	if (!faults(p, 1))
+		return "a write after mprotect(PROT_READ) did not fault";
+	if (mprotect(p, 4096, PROT_NONE))
+		return "mprotect failed";
+	if (!faults(p, 0))
+		return "a read after mprotect(PROT_NONE) did not fault";
+	if (mprotect(p, 4096, PROT_READ | PROT_WRITE))
+		return "mprotect failed";
+	p[1] = 43;
+	if (p[0] != 42 || p[1] != 43)
+		return "the page lost its data across mprotect";
+	munmap(p, 4096);
+	return NULL;
+}
+
+/*
+ * fork() write-protects the parent's pages: the parent's own write after
+ * the fork must copy, or the child would see it.  Then the child's write
+ * must not reach the parent.
+ */
+static const char *pte_cow_parent_first(void)
+{
+	char *p = map_anon(4096), c = 0;
+	int to_child[2], to_parent[2], status;
+	pid_t pid;
+
+	if (!p || pipe(to_child) || pipe(to_parent))
+		return "mmap or pipe failed";
+	p[0] = 'P';
+	pid = fork();
+	if (pid < 0)
+		return "fork failed";
+	if (!pid) {
+		if (read(to_child[0], &c, 1) != 1)
+			_exit(2);
+		c = p[0] == 'P' ? 'y' : 'n';
+		p[0] = 'C';
+		if (write(to_parent[1], &c, 1) != 1)
+			_exit(2);
+		_exit(p[0] == 'C' ? 0 : 1);
+	}
+	p[0] = 'Q';
+	if (write(to_child[1], "go", 1) != 1 || read(to_parent[0], &c, 1) != 1)
+		return "the child did not answer";
+	waitpid(pid, &status, 0);
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+	if (c != 'y')
+		return "the parent's write after fork reached the child";
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return "the child could not write its copy";
+	if (p[0] != 'Q')
+		return "the child's write reached the parent";
+	munmap(p, 4096);
+	return NULL;
+}
+
+/* --- System calls a distribution kernel offers */
+
+#ifndef __NR_cachestat
+#define __NR_cachestat 451
+#endif
+#ifndef __NR_map_shadow_stack
+#define __NR_map_shadow_stack 453
+#endif
+#ifndef __NR_futex_waitv
+#define __NR_futex_waitv 449
+#endif
+#ifndef __NR_lsm_list_modules
+#define __NR_lsm_list_modules 461
+#endif
+#ifndef __NR_mseal
+#define __NR_mseal 462
+#endif
+
+/*
+ * Each call with arguments that are harmless (mostly refused for a bad
+ * file descriptor or pointer): what matters is that the kernel has it,
+ * so the error is anything but ENOSYS.  Calls that would make a file
+ * descriptor are given flags that refuse.
+ */
+static const char *syscalls_exist(void)
+{
+	static char missing[512];
+	int pid = getpid();
+	char *page = map_anon(4096);
+	const struct {
+		const char *name;
+		long nr, a[6];
+	} calls[] = {
+		{ "madvise", SYS_madvise, { 0, 4096, MADV_NORMAL } },
+		{ "fadvise64", SYS_fadvise64, { -1, 0, 0, 0 } },
+		{ "process_madvise", SYS_process_madvise, { -1, 0, 0, 0, 0 } },
+		{ "membarrier", SYS_membarrier, { 0 /* QUERY */, 0, 0 } },
+		{ "userfaultfd", SYS_userfaultfd, { -1 } },
+		{ "name_to_handle_at", SYS_name_to_handle_at, { -1, 0, 0, 0, 0 } },
+		{ "open_by_handle_at", SYS_open_by_handle_at, { -1, 0, 0 } },
+		{ "kcmp", SYS_kcmp, { pid, pid, 1 /* KCMP_VM */, 0, 0 } },
+		{ "io_uring_setup", SYS_io_uring_setup, { 0, 0 } },
+		{ "io_uring_enter", SYS_io_uring_enter, { -1, 0, 0, 0, 0, 0 } },
+		{ "io_uring_register", SYS_io_uring_register, { -1, 0, 0, 0 } },
+		{ "bpf", SYS_bpf, { -1, 0, 0 } },
+		{ "msgctl", SYS_msgctl, { -1, 2 /* IPC_STAT */, 0 } },
+		{ "semctl", SYS_semctl, { -1, 0, 2 /* IPC_STAT */, 0 } },
+		{ "shmctl", SYS_shmctl, { -1, 2 /* IPC_STAT */, 0 } },
+		{ "shmat", SYS_shmat, { -1, 0, 0 } },
+		{ "mq_open", SYS_mq_open, { 0, 0, 0, 0 } },
+		{ "mq_unlink", SYS_mq_unlink, { 0 } },
+		{ "process_vm_readv", SYS_process_vm_readv, { pid, 0, 0, 0, 0, 0 } },
+		{ "process_vm_writev", SYS_process_vm_writev, { pid, 0, 0, 0, 0, 0 } },
+		{ "rseq", SYS_rseq, { 0, 0, 0, 0 } },
+		{ "cachestat", __NR_cachestat, { -1, 0, 0, 0 } },
+		{ "sysfs", SYS_sysfs, { 3 /* number of filesystem types */ } },
+		{ "uselib", SYS_uselib, { 0 } },
+		{ "flock", SYS_flock, { -1, LOCK_SH } },
+		{ "inotify_init1", SYS_inotify_init1, { -1 } },
+		{ "inotify_add_watch", SYS_inotify_add_watch, { -1, 0, 0 } },
+		{ "fanotify_init", SYS_fanotify_init, { -1, 0 } },
+		{ "fanotify_mark", SYS_fanotify_mark, { -1, 0, 0, 0, 0 } },
+		{ "quotactl", SYS_quotactl, { 0, 0, 0, 0 } },
+		{ "add_key", SYS_add_key, { 0, 0, 0, 0, 0 } },
+		{ "request_key", SYS_request_key, { 0, 0, 0, 0 } },
+		{ "keyctl", SYS_keyctl, { -1, 0, 0, 0, 0 } },
+		{ "landlock_create_ruleset", SYS_landlock_create_ruleset,
+		  { 0, 0, 1 /* LANDLOCK_CREATE_RULESET_VERSION */ } },
+		{ "lsm_list_modules", __NR_lsm_list_modules, { 0, 0, 0 } },
+		{ "swapoff", SYS_swapoff, { 0 } },
+		{ "swapon", SYS_swapon, { 0, 0 } },
+		{ "acct", SYS_acct, { 1 /* a bad pointer */ } },
+		{ "mbind", SYS_mbind, { 0, 0, 0, 0, 0, 0 } },
+		{ "get_mempolicy", SYS_get_mempolicy, { 0, 0, 0, 0, 0 } },
+		{ "set_mempolicy", SYS_set_mempolicy, { 0 /* MPOL_DEFAULT */, 0, 0 } },
+		{ "migrate_pages", SYS_migrate_pages, { 0, 0, 0, 0 } },
+		{ "move_pages", SYS_move_pages, { 0, 0, 0, 0, 0, 0 } },
+		{ "memfd_secret", SYS_memfd_secret, { -1 } },
+		{ "pkey_alloc", SYS_pkey_alloc, { -1, 0 } },
+		{ "map_shadow_stack", __NR_map_shadow_stack, { 0, 4096, -1 } },
+		{ "futex_waitv", __NR_futex_waitv, { 0, 0, -1, 0, 0 } },
+		{ "mseal", __NR_mseal, { 0, 0, -1 } },
+		{ "perf_event_open", SYS_perf_event_open, { 0, 0, -1, -1, 0 } },
+		{ "syslog", SYS_syslog, { 10 /* SIZE_BUFFER */, 0, 0 } },
+		{ "ioprio_get", SYS_ioprio_get, { 1 /* WHO_PROCESS */, 0 } },
+	};
+	unsigned int i;
+	long r;
+
+	if (!page)
+		return "mmap failed";
+	missing[0] = 0;
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		long a0 = calls[i].a[0];
+
+		if (calls[i].nr == SYS_madvise)
+			a0 = (long)page;
+		errno = 0;
+		r = syscall(calls[i].nr, a0, calls[i].a[1], calls[i].a[2],
+			    calls[i].a[3], calls[i].a[4], calls[i].a[5]);
+		if (r == -1 && errno == ENOSYS) {
+			if (strlen(missing) + strlen(calls[i].name) + 2 < sizeof(missing)) {
+				strcat(missing, " ");
+				strcat(missing, calls[i].name);
+			}
+		}
+	}
+	munmap(page, 4096);
+	if (!missing[0])
+		return NULL;
+	printf("  ENOSYS:%s\n", missing);
+	return "system calls are missing";
+}
+
+/* --- A process with hostile state: it dies of a signal, the kernel lives. */
+
+/* "int $n; ret" for every n, 3 bytes apart. */
+extern const char torture_int_stubs[];
+asm(".pushsection .text\n"
+    ".globl torture_int_stubs\n"
+    "torture_int_stubs:\n"
+    ".set vec, 0\n"
+    ".rept 256\n"
+    ".byte 0xcd, vec\n"
+    "ret\n"
+    ".set vec, vec + 1\n"
+    ".endr\n"
+    ".popsection\n");
+
+static sigjmp_buf torture_jump;
+
+static void torture_handler(int sig)
+{
+	(void)sig;
+	siglongjmp(torture_jump, 1);
+}
+
+/* INT n for every n: each one a signal (or nothing), never an oops. */
+static int torture_int_n(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGTRAP, SIGILL, SIGBUS, SIGFPE };
+	struct sigaction sa = { .sa_handler = torture_handler, .sa_flags = SA_NODEFER };
+	volatile int n;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	for (n = 0; n < 256; n++) {
+		if (!sigsetjmp(torture_jump, 1))
+			((void (*)(void))(torture_int_stubs + 3 * n))();
+	}
+	return 0;
+}
+
+/* Each of these ends in a fault the process cannot handle. */
+extern const char t_rsp_zero[], t_rsp_noncanon[], t_rsp_kernel[],
+	t_rsp_hole[], t_rsp_top[], t_jmp_noncanon[], t_jmp_hole[],
+	t_jmp_kernel[], t_read_kernel[], t_read_noncanon[], t_cli[], t_hlt[],
+	t_inb[], t_rdmsr[], t_mov_cr0[], t_eretu[], t_erets[], t_swapgs[],
+	t_sysenter[], t_int1[], t_lret_kernel[], t_seg_kernel_ds[],
+	t_seg_gs_tls[], t_seg_fs_cpunode[], t_seg_gs_code[], t_compat[],
+	t_std_ud2[], t_std_syscall_rsp0[];
+asm(".pushsection .text\n"
+    "t_rsp_zero: xor %esp, %esp; ud2\n"
+    "t_rsp_noncanon: movabs $0x8000000000000000, %rsp; ud2\n"
+    "t_rsp_kernel: movabs $0xffffffff81000000, %rsp; ud2\n"
+    "t_rsp_hole: movabs $0xffff800000001000, %rsp; int3\n"
+    "t_rsp_top: movabs $0x7ffffffffff8, %rsp; mov $39, %eax; syscall; ud2\n"
+    "t_jmp_noncanon: movabs $0x0000800000000000, %rax; jmp *%rax\n"
+    "t_jmp_hole: movabs $0xffff800000000000, %rax; jmp *%rax\n"
+    "t_jmp_kernel: movabs $0xffffffff81000000, %rax; jmp *%rax\n"
+    "t_read_kernel: movabs $0xffffffff81000000, %rax; mov (%rax), %rax; ud2\n"
+    "t_read_noncanon: movabs $0x8000000000000000, %rax; mov (%rax), %rax; ud2\n"
+    "t_cli: cli; ud2\n"
+    "t_hlt: hlt; ud2\n"
+    "t_inb: inb $0x80, %al; ud2\n"
+    "t_rdmsr: xor %ecx, %ecx; rdmsr; ud2\n"
+    "t_mov_cr0: mov %cr0, %rax; ud2\n"
+    "t_eretu: .byte 0xf3, 0x0f, 0x01, 0xca; ud2\n"
+    "t_erets: .byte 0xf2, 0x0f, 0x01, 0xca; ud2\n"
+    "t_swapgs: swapgs; ud2\n"
+    "t_sysenter: sysenter; ud2\n"
+    "t_int1: .byte 0xf1; ud2\n"
+    "t_lret_kernel: lea 1f(%rip), %rax; push $0x10; push %rax; lretq; 1: ud2\n"
+    "t_seg_kernel_ds: mov $0x18, %eax; mov %eax, %ds; ud2\n"
+    "t_seg_gs_tls: mov $0x63, %eax; mov %eax, %gs; mov $39, %eax; syscall; ud2\n"
+    "t_seg_fs_cpunode: mov $0x7b, %eax; mov %eax, %fs; mov $39, %eax; syscall; ud2\n"
+    "t_seg_gs_code: mov $0x33, %eax; mov %eax, %gs; mov $39, %eax; syscall; ud2\n"
+    "t_compat: lea 2f(%rip), %rax; ljmpl *(%rax)\n"
+    "2: .long 3f; .word 0x23\n"
+    ".code32\n"
+    "3: mov $20, %eax; syscall; int $0x80; sysenter; ud2\n"
+    ".code64\n"
+    "t_std_ud2: std; ud2\n"
+    "t_std_syscall_rsp0: std; xor %esp, %esp; mov $39, %eax; syscall; ud2\n"
+    ".popsection\n");
+
+static const struct {
+	const char *name;
+	const char *code;
+} torture_code[] = {
+	{ "rsp=0", t_rsp_zero }, { "rsp non-canonical", t_rsp_noncanon },
+	{ "rsp in the kernel", t_rsp_kernel }, { "rsp in the hole", t_rsp_hole },
+	{ "rsp at the top", t_rsp_top },
+	{ "jump non-canonical", t_jmp_noncanon }, { "jump to the hole", t_jmp_hole },
+	{ "jump to the kernel", t_jmp_kernel }, { "read the kernel", t_read_kernel },
+	{ "read non-canonical", t_read_noncanon }, { "cli", t_cli },
+	{ "hlt", t_hlt }, { "in", t_inb }, { "rdmsr", t_rdmsr },
+	{ "mov cr0", t_mov_cr0 }, { "eretu", t_eretu }, { "erets", t_erets },
+	{ "swapgs", t_swapgs }, { "sysenter", t_sysenter }, { "int1", t_int1 },
+	{ "lret to the kernel", t_lret_kernel },
+	{ "kernel ds", t_seg_kernel_ds }, { "gs = TLS", t_seg_gs_tls },
+	{ "fs = CPUNODE", t_seg_fs_cpunode }, { "gs = code", t_seg_gs_code },
+	{ "32-bit mode", t_compat }, { "std; ud2", t_std_ud2 },
+	{ "std, rsp=0, syscall", t_std_syscall_rsp0 },
+};
+
+/* sigreturn from a frame of garbage, or of almost good values. */
+static void __attribute__((noreturn)) torture_sigreturn(int variant)
+{
+	static unsigned long frame[1024] __attribute__((aligned(64)));
+	char *uc = (char *)&frame[512];
+	char *mc = uc + 40;	/* struct ucontext's uc_mcontext */
+	unsigned long ud2 = (unsigned long)t_rsp_zero + 2;
+
+	memset(frame, variant == 1 ? 0xff : 0, sizeof(frame));
+	if (variant >= 2) {
+		*(unsigned short *)(mc + 144) = 0x33;		/* cs */
+		*(unsigned short *)(mc + 150) = 0x2b;		/* ss */
+		*(unsigned long *)(mc + 120) = (unsigned long)&frame[256];
+		*(unsigned long *)(mc + 128) = ud2;		/* rip */
+	}
+	switch (variant) {
+	case 2:	/* the first non-canonical address */
+		*(unsigned long *)(mc + 128) = 0x0000800000000000UL;
+		break;
+	case 3:	/* the kernel */
+		*(unsigned long *)(mc + 128) = 0xffffffff81000000UL;
+		break;
+	case 4:	/* a non-canonical stack */
+		*(unsigned long *)(mc + 120) = 0x8000000000000000UL;
+		break;
+	case 5:	/* a stack just past the lower half */
+		*(unsigned long *)(mc + 120) = 0x0000800000000000UL;
+		break;
+	case 6:	/* every flag sigreturn lets through: TF, DF, AC, ... */
+		*(unsigned long *)(mc + 136) = ~0UL;
+		break;
+	case 7:	/* 32-bit code */
+		*(unsigned short *)(mc + 144) = 0x23;
+		break;
+	case 8:	/* kernel selectors */
+		*(unsigned short *)(mc + 144) = 0x10;
+		*(unsigned short *)(mc + 150) = 0x18;
+		break;
+	}
+	asm volatile("mov %0, %%rsp; mov $15, %%eax; syscall; ud2"
+		     : : "r" (uc) : "memory");
+	__builtin_unreachable();
+}
+
+#define TORTURE_SIGRETURNS 9
+
+/* std; system calls and faults: the kernel must not run with DF set. */
+static int torture_df(void)
+{
+	char out[256], in[256], *p = map_anon(8 * 4096);
+	int fd[2], i;
+	long r;
+
+	if (!p || pipe(fd))
+		return 10;
+	for (i = 0; i < 256; i++)
+		out[i] = 'a' + i % 26;
+	memset(in, 0, sizeof(in));
+	asm volatile("std; syscall; cld" : "=a" (r)
+		     : "0" ((long)SYS_write), "D" (fd[1]), "S" (out), "d" (256L)
+		     : "rcx", "r11", "memory");
+	if (r != 256)
+		return 11;
+	asm volatile("std; syscall; cld" : "=a" (r)
+		     : "0" ((long)SYS_read), "D" (fd[0]), "S" (in), "d" (256L)
+		     : "rcx", "r11", "memory");
+	if (r != 256 || memcmp(in, out, 256))
+		return 12;
+	/* Page faults with DF set: the kernel clears the new pages. */
+	asm volatile("std\n"
+		     "movb $1, (%0)\n"
+		     "movb $1, 4096(%0)\n"
+		     "movb $1, 8192(%0)\n"
+		     "movb $1, 12288(%0)\n"
+		     "cld" : : "r" (p + 4096) : "memory");
+	if (p[4096] != 1 || p[4097] || p[8191] || p[8192] != 1)
+		return 13;
+	return 0;
+}
+
+static const char *kernel_log_complaint(void)
+{
+	static char log[1 << 17];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, sizeof(log) - 1);
+
+	if (n < 0)
+		return NULL;
+	log[n] = 0;
+	if (strstr(log, "Oops") || strstr(log, "BUG:") ||
+	    strstr(log, "invalid or fatal FRED event") ||
+	    strstr(log, "WARNING:"))
+		return "the kernel logged an oops, BUG or WARNING";
+	return NULL;
+}
+
+static const char *torture(void)
+{
+	static char why[160];
+	int status, i, n = sizeof(torture_code) / sizeof(torture_code[0]);
+	pid_t pid;
+
+	for (i = 0; i < n + TORTURE_SIGRETURNS + 2; i++) {
+		const char *name = i < n ? torture_code[i].name : "sigreturn";
+
+		if (i == n + TORTURE_SIGRETURNS)
+			name = "int $n";
+		else if (i == n + TORTURE_SIGRETURNS + 1)
+			name = "std";
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0)
+			return "fork failed";
+		if (!pid) {
+			signal(SIGSEGV, SIG_DFL);	/* earlier cases caught it */
+			if (i < n)
+				((void (*)(void))torture_code[i].code)();
+			else if (i < n + TORTURE_SIGRETURNS)
+				torture_sigreturn(i - n);
+			else if (i == n + TORTURE_SIGRETURNS)
+				_exit(torture_int_n());
+			else
+				_exit(torture_df());
+			_exit(99);
+		}
+		if (waitpid(pid, &status, 0) != pid)
+			return "waitpid failed";
+		if (i >= n + TORTURE_SIGRETURNS) {
+			if (WIFEXITED(status) && !WEXITSTATUS(status))
+				continue;
+		} else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) {
+			continue;
+		}
+		snprintf(why, sizeof(why), "%s (%d): %s %d", name,
+			 i < n ? 0 : i - n,
+			 WIFSIGNALED(status) ? "killed by signal" : "exit status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		return why;
+	}
+	return kernel_log_complaint();
+}
+
+/* --- FS and GS bases that user mode writes itself */
+
+static unsigned int cpuid_7_ebx(void)
+{
+	unsigned int a = 0, b, c = 0, d;
+
+	asm volatile("cpuid" : "+a" (a), "=b" (b), "+c" (c), "=d" (d));
+	if (a < 7)
+		return 0;
+	a = 7;
+	c = 0;
+	asm volatile("cpuid" : "+a" (a), "=b" (b), "+c" (c), "=d" (d));
+	return b;
+}
+
+/*
+ * WRFSBASE and WRGSBASE @val, then yield @rounds times, checking both
+ * bases after each.  FS is glibc's thread pointer: nothing here may call
+ * the C library until it is put back.  Returns 0 when the bases held.
+ */
+static long fsgsbase_rounds(unsigned long val, long rounds)
+{
+	long bad;
+
+	asm volatile("rdfsbase %%r12\n\t"
+		     "wrfsbase %[val]\n\t"
+		     "wrgsbase %[val]\n\t"
+		     "xor %[bad], %[bad]\n"
+		     "1:\tmov $24, %%eax\n\t"		/* sched_yield */
+		     "syscall\n\t"
+		     "rdfsbase %%rax\n\t"
+		     "cmp %[val], %%rax\n\t"
+		     "jne 2f\n\t"
+		     "rdgsbase %%rax\n\t"
+		     "cmp %[val], %%rax\n\t"
+		     "jne 2f\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b\n\t"
+		     "jmp 3f\n"
+		     "2:\tmov $1, %[bad]\n"
+		     "3:\twrfsbase %%r12"
+		     : [bad] "=&r" (bad), [n] "+r" (rounds)
+		     : [val] "r" (val)
+		     : "rax", "rcx", "r11", "r12", "memory");
+	return bad;
+}
+
+/*
+ * Two processes write their own FS and GS bases with WRFSBASE/WRGSBASE
+ * (user mode may, where CPUID says FSGSBASE) and switch back and forth:
+ * each must keep its own.  The kernel must then also say it offers
+ * FSGSBASE (HWCAP2_FSGSBASE), as it handles it.
+ */
+static const char *fsgsbase_switch(void)
+{
+	pid_t pid[2];
+	int i, status, bad = 0;
+
+	if (!(cpuid_7_ebx() & 1)) {
+		printf("  no FSGSBASE on this CPU: nothing to test\n");
+		return NULL;
+	}
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] < 0)
+			return "fork failed";
+		if (!pid[i])
+			_exit(fsgsbase_rounds(0x10000000UL + (i << 12), 300));
+	}
+	for (i = 0; i < 2; i++) {
+		if (waitpid(pid[i], &status, 0) != pid[i] || !WIFEXITED(status))
+			return "a child died (is WRFSBASE refused?)";
+		bad |= WEXITSTATUS(status);
+	}
+	if (bad)
+		return "a process lost the FS or GS base it wrote (WRFSBASE/WRGSBASE)";
+	if (!(getauxval(AT_HWCAP2) & 2 /* HWCAP2_FSGSBASE */))
+		return "the kernel does not offer FSGSBASE (HWCAP2), yet user mode has it";
+	return NULL;
+}
+
+/*
+ * The vDSO's getcpu, where the kernel offers no RDPID, is LSL on the
+ * per-CPU segment: it must give the CPU the getcpu system call names,
+ * the guest's, not the host's.
+ */
+static const char *vdso_getcpu(void)
+{
+	unsigned int cpu = ~0u, lsl = ~0u;
+
+	if (syscall(SYS_getcpu, &cpu, NULL, NULL))
+		return "getcpu failed";
+	asm volatile("lsl %1, %0" : "+r" (lsl) : "r" (0x7b /* __CPUNODE_SEG */));
+	if ((lsl & 0xfff) == cpu)
+		return NULL;
+	printf("  getcpu() %u, LSL on the CPUNODE segment %u\n", cpu, lsl & 0xfff);
+	return "the CPUNODE segment names another CPU";
+}
+
 int main(void)
 {
 	result("fork-exec-wait", fork_exec());
@@ -775,6 +1421,16 @@ int main(void)
 	result("cpuid-user-sees-kernel-cpu", cpuid_model());
 	result("avx-state-per-process", vector_state());
 	result("wrpkru-sigill-kernel-survives", pkru_denied());
+	result("pte-munmap", pte_munmap());
+	result("pte-mremap", pte_mremap());
+	result("pte-madvise-dontneed", pte_madv_dontneed());
+	result("pte-madvise-free", pte_madv_free());
+	result("pte-mprotect", pte_mprotect());
+	result("pte-cow-parent-writes", pte_cow_parent_first());
+	result("syscalls-exist", syscalls_exist());
+	result("fsgsbase-context-switch", fsgsbase_switch());
+	result("vdso-getcpu", vdso_getcpu());
+	result("hostile-user-state", torture());
 	printf("pvtest: %d failed\n", failures);
 	return failures;
 }
