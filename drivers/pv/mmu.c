@@ -28,8 +28,9 @@
  * Shadow memory is bounded three ways (security.rst): 16384 pages per
  * vCPU, one page per PV_SHADOW_GUEST_RATIO pages of guest memory per VM
  * (each vCPU may always hold PV_SHADOW_VCPU_RESERVE), and the module-wide
- * shadow_pages_max.  At a bound the vCPU's shadow starts over, as a full
- * TLB would; a vCPU that cannot get even its reserve stops.
+ * shadow_pages_max, which holds every vCPU's reserve from its creation
+ * on (a vCPU that does not fit is not created).  At a bound the vCPU's
+ * shadow starts over, as a full TLB would.
  *
  * Shadow tables are per vCPU, like a TLB: only the vCPU's own thread
  * touches them, so they need no lock, and a guest that changes a mapping
@@ -288,23 +289,25 @@ static unsigned long shadow_global_max(void)
 
 /*
  * A zeroed page for @vcpu's shadow tables, charged to the launcher's
- * memory cgroup, to the vCPU, its VM and the module; NULL at any bound
- * (the caller starts over) or when out of memory.  Counts are read
- * without a lock: vCPUs racing past a bound together overshoot it by one
- * page each at most.
+ * memory cgroup, to the vCPU and its VM, and, beyond the vCPU's reserve
+ * (held in the module-wide pool since pv_mmu_init()), to the module; NULL
+ * at any bound (the caller starts over) or when out of memory.  Counts
+ * are read without a lock: vCPUs racing past a bound together overshoot
+ * it by one page each at most.
  */
 static struct page *shadow_page_alloc(struct pv_vcpu *vcpu)
 {
+	bool charge = vcpu->nr_shadow_pages >= PV_SHADOW_VCPU_RESERVE;
 	struct pv_vm *vm = vcpu->vm;
 	struct page *page;
 
 	if (vcpu->nr_shadow_pages >= PV_SHADOW_VCPU_PAGES)
 		return NULL;
-	if (vcpu->nr_shadow_pages >= PV_SHADOW_VCPU_RESERVE &&
-	    atomic_long_read(&vm->nr_shadow_pages) >=
+	if (charge && atomic_long_read(&vm->nr_shadow_pages) >=
 	    READ_ONCE(vm->nr_guest_pages) / PV_SHADOW_GUEST_RATIO)
 		return NULL;
-	if (atomic_long_inc_return(&shadow_pages_total) > shadow_global_max())
+	if (charge &&
+	    atomic_long_inc_return(&shadow_pages_total) > shadow_global_max())
 		goto uncharge;
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
 	if (!page)
@@ -315,7 +318,8 @@ static struct page *shadow_page_alloc(struct pv_vcpu *vcpu)
 	return page;
 
 uncharge:
-	atomic_long_dec(&shadow_pages_total);
+	if (charge)
+		atomic_long_dec(&shadow_pages_total);
 	return NULL;
 }
 
@@ -323,9 +327,46 @@ static void shadow_page_free(struct pv_vcpu *vcpu, struct page *page)
 {
 	list_del(&page->lru);
 	__free_page(page);
-	vcpu->nr_shadow_pages--;
+	/* Pages beyond the reserve are the ones the module's pool counts. */
+	if (--vcpu->nr_shadow_pages >= PV_SHADOW_VCPU_RESERVE)
+		atomic_long_dec(&shadow_pages_total);
 	atomic_long_dec(&vcpu->vm->nr_shadow_pages);
-	atomic_long_dec(&shadow_pages_total);
+}
+
+/**
+ * pv_mmu_init() - set up a new vCPU's shadow MMU, its reserve taken
+ * @vcpu: the vCPU, not yet running
+ *
+ * The vCPU's first PV_SHADOW_VCPU_RESERVE shadow pages are taken from the
+ * module-wide pool now, so that no other VM, however many vCPUs it makes,
+ * can later leave this one without the pages a fill needs: a host user
+ * who fills the pool only fails to create more vCPUs.
+ *
+ * Return: 0, or -ENOMEM when the module-wide bound cannot hold the
+ * reserve.
+ */
+int pv_mmu_init(struct pv_vcpu *vcpu)
+{
+	INIT_LIST_HEAD(&vcpu->shadow_pages);
+	if (atomic_long_add_return(PV_SHADOW_VCPU_RESERVE, &shadow_pages_total) >
+	    shadow_global_max()) {
+		atomic_long_sub(PV_SHADOW_VCPU_RESERVE, &shadow_pages_total);
+		return -ENOMEM;
+	}
+	vcpu->shadow_reserved = true;
+	return 0;
+}
+
+/**
+ * pv_mmu_exit() - free a vCPU's shadow tables and give back its reserve
+ * @vcpu: the vCPU, which never runs again
+ */
+void pv_mmu_exit(struct pv_vcpu *vcpu)
+{
+	pv_mmu_free(vcpu);
+	if (vcpu->shadow_reserved)
+		atomic_long_sub(PV_SHADOW_VCPU_RESERVE, &shadow_pages_total);
+	vcpu->shadow_reserved = false;
 }
 
 static u64 *shadow_table(struct pv_vcpu *vcpu, u64 *entry)

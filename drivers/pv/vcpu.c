@@ -174,7 +174,7 @@ struct pv_vcpu *pv_vm_vcpu(struct pv_vm *vm, u64 id)
 void pv_vcpu_free(struct pv_vcpu *vcpu)
 {
 	pv_time_exit(vcpu);
-	pv_mmu_free(vcpu);
+	pv_mmu_exit(vcpu);
 	if (vcpu->fpu.fpstate)
 		fpu_free_guest_fpstate(&vcpu->fpu);
 	free_page((unsigned long)vcpu->run);
@@ -213,6 +213,10 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	INIT_LIST_HEAD(&vcpu->shadow_pages);
 	pv_time_init(vcpu);
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
+	if (pv_mmu_init(vcpu)) {
+		pv_vcpu_free(vcpu);
+		return -ENOMEM;
+	}
 	if (!fpu_alloc_guest_fpstate(&vcpu->fpu)) {
 		pv_vcpu_free(vcpu);
 		return -ENOMEM;

@@ -112,6 +112,7 @@ struct pv_vcpu {
 	u64 prefill_gva, prefill_rip;
 	struct list_head shadow_pages;
 	unsigned int nr_shadow_pages;
+	bool shadow_reserved;	/* its reserve is in the module's pool */
 	struct pv_exit_counts counts;	/* written by the vCPU's thread only */
 };
 
@@ -186,6 +187,8 @@ int pv_deliver_lines(struct pv_vcpu *vcpu);
 int pv_mmu_reset(struct pv_vcpu *vcpu);
 int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu);
 void pv_mmu_free(struct pv_vcpu *vcpu);
+int pv_mmu_init(struct pv_vcpu *vcpu);
+void pv_mmu_exit(struct pv_vcpu *vcpu);
 void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva);
 
 #endif /* PVHOST_VM_H */

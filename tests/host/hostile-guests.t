@@ -42,13 +42,14 @@ run_guest hostile-flush-switcher
 run_guest hostile-nx
 # Shadow memory: a 64 MiB VM that asks for 8192 shadow tables gets its
 # shadow started over (its bound is 1024 pages), and so under a module-wide
-# bound of 100 pages; with one page for all VMs no vCPU gets its roots.
+# bound of 100 pages; with one page for all VMs no vCPU can be created
+# (each takes its reserve of 32 from the module-wide pool when created).
 run_guest hostile-shadow-cap --memory 64M
 param=/sys/module/pvhost/parameters/shadow_pages_max
 trap 'echo 0 > $param' EXIT
 echo 100 > $param
 run_guest hostile-shadow-cap --memory 64M
 echo 1 > $param
-expect_error "^pvrun: cannot set vCPU 0's page tables: Cannot allocate memory" \
+expect_error "^pvrun: cannot create vCPU 0: Cannot allocate memory" \
 	pvrun --kernel /pv/guests/hello.elf
 echo 0 > $param
