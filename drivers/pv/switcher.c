@@ -480,10 +480,11 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	load_fixmap_gdt(cpu);
 	force_reload_TR();
 	load_idt(&h.idt);
-	wipe_ist_frames(sw);
 	write_cr3(h.cr3);
-	save_guest_state(vcpu, &h);
+	wipe_ist_frames(sw);
+	/* After the LDT: the host's DS and ES may be LDT selectors. */
 	asm volatile("lldt %w0" : : "r" (h.ldt));
+	save_guest_state(vcpu, &h);
 	rdmsrl(MSR_FS_BASE, vcpu->fs_base);
 	if (f->vector != SW_VECTOR_SWITCHER_FAULT)
 		vcpu->gs_base = *(u64 *)(sw->cpu + SW_GUEST_GS);
