@@ -391,8 +391,9 @@ static u64 *shadow_table(struct pv_vcpu *vcpu, u64 *entry)
  * those the guest gives its user mode, so guest user code cannot reach
  * guest kernel pages whatever the hardware would let ring 3 do.
  *
- * Return: 0 or -ENOMEM (out of memory, or the module's shadow bound is
- * reached); the vCPU then has no roots and must not run.
+ * Return: 0 or -ENOMEM (the host is out of memory: the two roots come
+ * from the vCPU's reserve, never refused by a bound); the vCPU then has
+ * no roots and must not run.
  */
 int pv_mmu_reset(struct pv_vcpu *vcpu)
 {
