@@ -77,13 +77,17 @@ enum verdict test_main(void)
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
 	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)event_entry) == 0);
 
-	/* The lower half's last page, user-accessible: code at its end. */
+	/*
+	 * The lower half's last page, code at its end: supervisor-only for
+	 * the kernel-mode cases (the host refuses a kernel fetch from a user
+	 * page, as SMEP does), user-accessible for the user SYSCALL.
+	 */
 	for (i = 0; i < 512; i++)
 		phys(pdpt)[i] = phys(pd)[i] = phys(pt)[i] = 0;
 	pml4[255] = pdpt | 7;
 	phys(pdpt)[511] = pd | 7;
 	phys(pd)[511] = pt | 7;
-	phys(pt)[511] = code | 7;
+	phys(pt)[511] = code | 3;
 	memset(c, 0xcc, 4096);
 
 	/* A hypercall in the last two bytes: it returns to 0x800000000000. */
@@ -104,6 +108,8 @@ enum verdict test_main(void)
 	/* A user SYSCALL there: the kernel sees the RIP after it. */
 	c[4094] = 0x0f;
 	c[4095] = 0x05;
+	phys(pt)[511] = code | 7;
+	check(hypercall6(PV_HC_FLUSH_TLB, TOP_PAGE, 1, 0, 0, 0, 0) == 0);
 	shared.rsp0 = (unsigned long)kstack + sizeof(kstack);
 	enter_user(LAST_TWO, TOP_PAGE + 2048);
 	printk("user syscall at 0x7ffffffffffe: vector %lu rip %lx\n",

@@ -76,7 +76,8 @@ static int vm_setup(struct vm *v, int sys)
 	table(v, 0x1000)[255] = 0x6000 | 7;
 	table(v, 0x6000)[511] = 0x7000 | 7;
 	table(v, 0x7000)[511] = 0x8000 | 7;
-	table(v, 0x8000)[511] = CODE_GPA | 7;
+	/* Supervisor-only: the host refuses kernel fetches from user pages. */
+	table(v, 0x8000)[511] = CODE_GPA | 3;
 	memset(v->mem + CODE_GPA, 0xcc, 4096);	/* int3 */
 	if (ioctl(v->vm, PV_SET_MEMORY_SLOT, &s))
 		return -1;
