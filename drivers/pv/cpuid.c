@@ -246,10 +246,22 @@ void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r)
  */
 void pv_hc_cpuid(struct pv_vcpu *vcpu)
 {
+	pv_cpuid_to_regs(vcpu, vcpu->regs.rdi, vcpu->regs.rsi);
+}
+
+/**
+ * pv_cpuid_to_regs() - the policy's answer for @leaf, @subleaf in the
+ * guest's %rax, %rbx, %rcx and %rdx, as the instruction leaves it
+ * @vcpu:    the vCPU
+ * @leaf:    CPUID leaf
+ * @subleaf: CPUID subleaf
+ */
+void pv_cpuid_to_regs(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf)
+{
 	struct pv_regs *regs = &vcpu->regs;
 	u32 r[4];
 
-	pv_cpuid(vcpu, regs->rdi, regs->rsi, r);
+	pv_cpuid(vcpu, leaf, subleaf, r);
 	regs->rax = r[0];
 	regs->rbx = r[1];
 	regs->rcx = r[2];
@@ -266,17 +278,12 @@ int pv_emulate_cpuid(struct pv_vcpu *vcpu)
 {
 	struct pv_regs *regs = &vcpu->regs;
 	u8 insn[2];
-	u32 r[4];
 
 	if (!boot_cpu_has(X86_FEATURE_CPUID_FAULT) ||
 	    pv_copy_guest(vcpu, regs->rip, insn, sizeof(insn), false) ||
 	    insn[0] != 0x0f || insn[1] != 0xa2)
 		return -EINVAL;
-	pv_cpuid(vcpu, regs->rax, regs->rcx, r);
-	regs->rax = r[0];
-	regs->rbx = r[1];
-	regs->rcx = r[2];
-	regs->rdx = r[3];
+	pv_cpuid_to_regs(vcpu, regs->rax, regs->rcx);
 	regs->rip += 2;
 	return 0;
 }

@@ -157,17 +157,10 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 			return -EFAULT;
 		len += insn[len + 1] == 0x01 ? 3 : 2;
 		break;
-	case 0xa2: {		/* cpuid, where CPUID faulting is on */
-		u32 out[4];
-
-		pv_cpuid(vcpu, r->rax, r->rcx, out);
-		r->rax = out[0];
-		r->rbx = out[1];
-		r->rcx = out[2];
-		r->rdx = out[3];
+	case 0xa2:		/* cpuid, where CPUID faulting is on */
+		pv_cpuid_to_regs(vcpu, r->rax, r->rcx);
 		len += 2;
 		break;
-	}
 	case 0x32:		/* rdmsr */
 		if (pv_rdmsr(vcpu, msr, &msr))
 			return -EFAULT;

@@ -168,6 +168,7 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
 int pv_time_check(void);
 void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r);
 void pv_hc_cpuid(struct pv_vcpu *vcpu);
+void pv_cpuid_to_regs(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf);
 int pv_emulate_cpuid(struct pv_vcpu *vcpu);
 u64 pv_guest_xcr0(struct pv_vcpu *vcpu);
 int pv_xsetbv(struct pv_vcpu *vcpu, u64 index, u64 value);
