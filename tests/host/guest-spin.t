@@ -2,7 +2,7 @@
 # kill -9 ends pvrun and frees the VM.
 . /pv/tests/lib.sh
 # Both on CPU 0, so the host's work competes with the guest for it.
-taskset 1 pvrun --kernel /pv/guests/hostile-spin.elf > /tmp/spin.out 2>&1 &
+taskset 1 pvrun --memory 64M --kernel /pv/guests/hostile-spin.elf > /tmp/spin.out 2>&1 &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null' EXIT
 # Pinning guest memory takes a while on the debug host kernel.

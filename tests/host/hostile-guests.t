@@ -1,24 +1,25 @@
 # Guests that misbehave on purpose: the host stops them with one clear
 # line, or gives them a fault, and stays healthy (host-clean checks
-# dmesg, KASAN and kmemleak).
+# dmesg, KASAN and kmemleak).  Test guests use at most 56 MiB of their
+# memory: 64M keeps the debug host's pinning and freeing short.
 . /pv/tests/lib.sh
 expect_error '^pvrun: guest stopped: guest page tables point outside guest memory' \
-	sh -c 'pvrun --kernel /pv/guests/hostile-bad-pte.elf > /dev/null'
+	sh -c 'pvrun --memory 64M --kernel /pv/guests/hostile-bad-pte.elf > /dev/null'
 expect_error '^pvrun: guest stopped: ' \
-	sh -c 'pvrun --kernel /pv/guests/hostile-garbage-cr3.elf > /dev/null'
+	sh -c 'pvrun --memory 64M --kernel /pv/guests/hostile-garbage-cr3.elf > /dev/null'
 # MMIO by an instruction the decoder refuses: a #GP for the guest.
-pvrun --kernel /pv/guests/hostile-mmio-insn.elf > /tmp/mmio.out 2>&1 ||
+pvrun --memory 64M --kernel /pv/guests/hostile-mmio-insn.elf > /tmp/mmio.out 2>&1 ||
 	{ cat /tmp/mmio.out; fail "hostile-mmio-insn: pvrun exit status $?"; }
 grep 'MMIO by ADD' /tmp/mmio.out
 grep -q '^Test result: SUCCESS' /tmp/mmio.out || fail "hostile-mmio-insn: no #GP"
 # RIP stepping to 0x800000000000 (hypercall, emulation, user SYSCALL):
 # a #GP for the guest, never a host CPU stuck in the switcher.
-pvrun --kernel /pv/guests/hostile-noncanonical-rip.elf > /tmp/rip.out 2>&1 ||
+pvrun --memory 64M --kernel /pv/guests/hostile-noncanonical-rip.elf > /tmp/rip.out 2>&1 ||
 	{ cat /tmp/rip.out; fail "hostile-noncanonical-rip: pvrun exit status $?"; }
 grep -E '0x7ffffffffffe|survived' /tmp/rip.out
 grep -q '^Test result: SUCCESS' /tmp/rip.out || fail "hostile-noncanonical-rip: no #GP"
 # 100000 random hypercalls: the guest survives them and says so.
-timeout 600 pvrun --kernel /pv/guests/hostile-hypercalls.elf > /tmp/hc.out 2>&1
+timeout 600 pvrun --memory 64M --kernel /pv/guests/hostile-hypercalls.elf > /tmp/hc.out 2>&1
 rc=$?
 tail -n 3 /tmp/hc.out
 [ $rc = 0 ] || fail "pvrun exit status $rc"
@@ -29,7 +30,7 @@ run_guest()
 {
 	name=$1
 	shift
-	timeout 120 pvrun "$@" --kernel "/pv/guests/$name.elf" > "/tmp/$name.out" 2>&1
+	timeout 120 pvrun --memory 64M "$@" --kernel "/pv/guests/$name.elf" > "/tmp/$name.out" 2>&1
 	rc=$?
 	cat "/tmp/$name.out"
 	[ $rc = 0 ] || fail "$name: pvrun exit status $rc"
@@ -51,5 +52,5 @@ echo 100 > $param
 run_guest hostile-shadow-cap --memory 64M
 echo 1 > $param
 expect_error "^pvrun: cannot create vCPU 0: Cannot allocate memory" \
-	pvrun --kernel /pv/guests/hello.elf
+	pvrun --memory 64M --kernel /pv/guests/hello.elf
 echo 0 > $param

@@ -4,7 +4,7 @@
 # own tables and hung the host.  On a 4-level host the CPU gives #GP for
 # them and there is nothing to test: SKIP.
 . /pv/tests/lib.sh
-timeout 120 pvrun --kernel /pv/guests/hostile-la57-alias.elf > /tmp/la57.out 2>&1
+timeout 120 pvrun --memory 64M --kernel /pv/guests/hostile-la57-alias.elf > /tmp/la57.out 2>&1
 rc=$?
 cat /tmp/la57.out
 [ $rc = 0 ] || fail "pvrun exit status $rc"

@@ -4,7 +4,7 @@
 p=/sys/module/pvhost/parameters/entry_delay_us
 [ -w $p ] || fail "no $p"
 echo 5000 > $p
-pvrun --kernel /pv/guests/irq-entry.elf > /tmp/irq-entry.out 2>&1
+pvrun --memory 64M --kernel /pv/guests/irq-entry.elf > /tmp/irq-entry.out 2>&1
 rc=$?
 echo 0 > $p
 cat /tmp/irq-entry.out

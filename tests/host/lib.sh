@@ -26,7 +26,7 @@ module_loaded() { grep -q '^pvhost ' /proc/modules; }
 # output in /tmp/hammer.out.  Fails unless it starts writing in 100 s.
 hammer_start()
 {
-	pvrun --kernel /pv/vmlinux --disk "$1" \
+	pvrun --kernel /pv/vmlinux --memory 128M --disk "$1" \
 		--append "console=hvc0 root=/dev/vda rw init=/init pvtest.phase=hammer" \
 		> /tmp/hammer.out 2>&1 &
 	hammer=$!

@@ -1,12 +1,12 @@
 # Three Linux guests at once, each booting to userspace and powering off.
 . /pv/tests/lib.sh
 [ -f /pv/vmlinux ] || fail "no guest kernel in the host VM"
-# Each runs pvtest: on a 5-level host one of its cases is an open bug.
-append=console=hvc0
-grep -qw la57 /proc/cpuinfo && append="$append pvtest.host_la57"
+# pvtest itself is linux-boot.t's: here the guests boot at once, run the
+# init script's commands and power off.
+append="console=hvc0 pvtest.skip"
 for i in 1 2 3; do
 	timeout 280 pvrun --kernel /pv/vmlinux --initrd /pv/tests/linux-test.cpio \
-		--memory 128M --append "$append" > /tmp/three.$i 2>&1 &
+		--memory 64M --append "$append" > /tmp/three.$i 2>&1 &
 	eval pid$i=$!
 done
 for i in 1 2 3; do

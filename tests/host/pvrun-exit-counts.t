@@ -3,9 +3,9 @@
 # console (hypercall 0) and powers off (hypercall 1); without the option
 # pvrun says nothing of it.
 . /pv/tests/lib.sh
-pvrun --kernel /pv/guests/hello.elf > /tmp/out 2> /tmp/plain || fail "hello failed"
+pvrun --memory 64M --kernel /pv/guests/hello.elf > /tmp/out 2> /tmp/plain || fail "hello failed"
 [ -s /tmp/plain ] && fail "pvrun printed on stderr without --exit-counts"
-pvrun --exit-counts --kernel /pv/guests/hello.elf > /tmp/out 2> /tmp/err ||
+pvrun --exit-counts --memory 64M --kernel /pv/guests/hello.elf > /tmp/out 2> /tmp/err ||
 	fail "hello failed with --exit-counts"
 cat /tmp/err
 grep -qE '^pvrun: [1-9][0-9]* exits: ' /tmp/err || fail "no exit total"

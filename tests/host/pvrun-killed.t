@@ -8,7 +8,7 @@ i=0
 while [ $i -lt 50 ]; do
 	set -- $guests
 	shift $((i % 5))
-	pvrun --kernel /pv/guests/$1.elf > /dev/null 2>&1 &
+	pvrun --memory 64M --kernel /pv/guests/$1.elf > /dev/null 2>&1 &
 	pid=$!
 	# 0 to 0.49 s: from setup to running.
 	sleep "0.$(( (i * 37) % 50 ))"

@@ -1,9 +1,9 @@
 # Two VMs at once, each filling and checking its own memory: neither sees
 # the other's (tests/guests/isolation.c).
 . /pv/tests/lib.sh
-pvrun --kernel /pv/guests/isolation.elf --append seed=11 > /tmp/a.out 2>&1 &
+pvrun --memory 128M --kernel /pv/guests/isolation.elf --append seed=11 > /tmp/a.out 2>&1 &
 a=$!
-pvrun --kernel /pv/guests/isolation.elf --append seed=22 > /tmp/b.out 2>&1 &
+pvrun --memory 128M --kernel /pv/guests/isolation.elf --append seed=22 > /tmp/b.out 2>&1 &
 b=$!
 wait $a; ra=$?
 wait $b; rb=$?

@@ -25,7 +25,7 @@ cat /tmp/fsck.txt
 e2fsck -fn $img > /tmp/fsck.txt 2>&1 || { cat /tmp/fsck.txt; fail "not clean after the repair"; }
 echo "e2fsck: repaired (status $rc), then clean"
 
-timeout 120 pvrun --kernel /pv/vmlinux --disk $img \
+timeout 120 pvrun --kernel /pv/vmlinux --memory 128M --disk $img \
 	--append "console=hvc0 root=/dev/vda rw init=/init pvtest.phase=rng" > /tmp/again.out 2>&1 ||
 	{ tail -n 20 /tmp/again.out; fail "the guest does not boot from the repaired disk"; }
 grep -q 'hwrng bytes: 256' /tmp/again.out || fail "the guest did not finish on the repaired disk"

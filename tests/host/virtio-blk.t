@@ -1,5 +1,5 @@
 # virtio-blk: a guest boots from an ext4 root disk that mkfs.ext4 -d made
-# from the busybox tree (root=/dev/vda), writes 64 MiB and their checksum,
+# from the busybox tree (root=/dev/vda), writes 16 MiB and their checksum,
 # syncs and powers off; a second boot reads them back identical, and
 # e2fsck -fn on the host finds the image clean.  Booted with ",ro", the
 # disk refuses every write and the image does not change.  A second
@@ -18,7 +18,7 @@ boot()
 	phase=$1 mode=$2
 	shift 2
 	timeout 280 pvrun --kernel /pv/vmlinux --memory 512M "$@" \
-		--append "console=hvc0 root=/dev/vda $mode init=/init pvtest.phase=$phase" \
+		--append "console=hvc0 root=/dev/vda $mode init=/init pvtest.phase=$phase pvtest.mib=16" \
 		> /tmp/$phase.out 2>&1
 	rc=$?
 	tr -d '\r' < /tmp/$phase.out > /tmp/$phase.txt

@@ -1,6 +1,6 @@
 # virtio-net on a TAP device, in a network namespace this test makes: the
 # guest gets its address from udhcpd on the host side, pings the host,
-# and moves 64 MiB over TCP each way (busybox nc) with matching SHA-256
+# and moves 16 MiB over TCP each way (busybox nc) with matching SHA-256
 # sums.  The TAP device is made first (tunctl), so pvrun opens one that
 # exists; a missing /dev/net/tun or a name that is not a TAP device gets
 # one error line.
@@ -30,20 +30,20 @@ touch /tmp/udhcpd.leases
 udhcpd -f /tmp/udhcpd.conf > /tmp/udhcpd.log 2>&1 &
 dhcpd=$!
 
-# The host's side of the transfers: it receives the guest's 64 MiB on
-# port 5000 (until the guest closes) and sends 64 MiB on port 5001.
+# The host's side of the transfers: it receives the guest's 16 MiB on
+# port 5000 (until the guest closes) and sends 16 MiB on port 5001.
 mkfifo /tmp/never
 nc -l -p 5000 < /tmp/never > /tmp/up.recv &
 up=$!
 exec 3> /tmp/never
-dd if=/dev/urandom of=/tmp/down.bin bs=1M count=64 2>/dev/null
+dd if=/dev/urandom of=/tmp/down.bin bs=1M count=16 2>/dev/null
 down_sum=$(sha256sum /tmp/down.bin | cut -d' ' -f1)
 nc -l -p 5001 < /tmp/down.bin > /dev/null &
 down=$!
 
 timeout 280 pvrun --kernel /pv/vmlinux --initrd /pv/tests/linux-net.cpio \
 	--memory 512M --net tap=pvtap0,mac=52:54:00:12:34:56 \
-	--append console=hvc0 > /tmp/net.out 2>&1
+	--append "console=hvc0 pvtest.mib=16" > /tmp/net.out 2>&1
 rc=$?
 tr -d '\r' < /tmp/net.out > /tmp/net.txt
 kill $dhcpd $up $down 2>/dev/null
@@ -59,4 +59,4 @@ grep -q "^down-sum: $down_sum$" /tmp/net.txt || fail "host to guest: the data di
 if grep -E 'WARNING|BUG|Oops|Call Trace' /tmp/net.txt; then
 	fail "the guest kernel complained"
 fi
-echo "64 MiB each way, checksums match"
+echo "16 MiB each way, checksums match"
