@@ -16,7 +16,7 @@
  * leaves would make Linux pick kvmclock) shows nothing pv cannot run.
  *
  * Protection keys are not offered: CR4.PKE is clear while the guest runs
- * (pv_guest_cr4()).
+ * (pv_guest_cr4()), and so is CR4.SMAP, which guards nothing there.
  *
  * XCR0: the guest has one of its own, FP|SSE until its kernel sets
  * another with XSETBV (emulated, validated against what the host's FPU
@@ -324,11 +324,24 @@ int pv_xsetbv(struct pv_vcpu *vcpu, u64 index, u64 value)
  * CR4.PKE clear, no PKRU applies in the guest, and RDPKRU and WRPKRU
  * raise #UD, as on a CPU without protection keys.
  *
+ * Without SMAP: it guards supervisor accesses to user pages, and while
+ * the guest runs the CPU makes none that hardware would check.  The guest
+ * runs in ring 3 only; there the CPU's implicit supervisor accesses go to
+ * the switcher's descriptor tables, TSS and stacks, which are supervisor
+ * pages, and the switcher's own code touches nothing else.  But QEMU's
+ * TCG (7.2) reads and writes the stack of a far RET, far CALL or IRET in
+ * ring 3 with supervisor accesses, which SMAP refuses on the guest's
+ * pages (all of them are user pages): the #PF has no U bit, no shadow
+ * entry can cure it, and the instruction would fault forever -- a
+ * process's far return never ended.  With SMAP clear QEMU lets them reach
+ * the guest's pages, as a CPU's user accesses do.  The host gets SMAP
+ * back in pv_cpu_model_exit(), before any of its handlers can run.
+ *
  * Return: @host_cr4 without the bits the guest must not have.
  */
 unsigned long pv_guest_cr4(unsigned long host_cr4)
 {
-	return host_cr4 & ~X86_CR4_PKE;
+	return host_cr4 & ~(X86_CR4_PKE | X86_CR4_SMAP);
 }
 
 /**
@@ -362,7 +375,9 @@ void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h)
  * pv_cpu_model_exit() - give the host its own CPU back after a run
  * @h: what pv_cpu_model_enter() saved
  *
- * Call with IRQs off, before the host uses the FPU, CPUID or PKRU.
+ * Call with IRQs off, before the host's IDT is back (an NMI must not run
+ * its handler without SMAP) and before the host uses the FPU, CPUID or
+ * PKRU.
  */
 void pv_cpu_model_exit(const struct pv_cpu_host *h)
 {

@@ -2,55 +2,15 @@
 /*
  * pvhost: instructions the host carries out for the guest.
  *
- * IRETQ within ring 3 needs no help on hardware.  QEMU's TCG, though,
- * pops the IRET frame with supervisor accesses, which SMAP refuses on
- * the guest's (user) pages: the fault would come back forever.  Such an
- * implicit supervisor fault at an IRETQ is answered by doing the IRETQ
- * here, as the CPU would for a return to the same privilege level.
+ * IRETQ, far RET and far CALL within ring 3 need no help, under QEMU's
+ * TCG either: the guest runs with SMAP clear (pv_guest_cr4()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
 #include <asm/processor-flags.h>
-#include <asm/segment.h>
 
 #include "vm.h"
-
-/* The only selectors the guest's ring 3 has. */
-static bool iret_frame_ok(u64 cs, u64 ss)
-{
-	return (cs & 0xffff) == __USER_CS && (ss & 0xffff) == __USER_DS;
-}
-
-/**
- * pv_emulate_iret() - carry out the guest's IRETQ at its RIP, if it is one
- * @vcpu: the vCPU, stopped at the instruction
- *
- * Return: 0 when done (the guest resumes where the frame says), -EINVAL
- * when the instruction is not IRETQ or its frame not one ring 3 could
- * return through.
- */
-int pv_emulate_iret(struct pv_vcpu *vcpu)
-{
-	struct pv_regs *r = &vcpu->regs;
-	struct {
-		u64 rip, cs, rflags, rsp, ss;
-	} f;
-	u8 insn[2];
-
-	if (pv_copy_guest(vcpu, r->rip, insn, sizeof(insn), false) ||
-	    insn[0] != 0x48 || insn[1] != 0xcf)
-		return -EINVAL;
-	if (pv_copy_guest(vcpu, r->rsp, &f, sizeof(f), false) ||
-	    !iret_frame_ok(f.cs, f.ss) ||
-	    ((s64)f.rip << 16 >> 16) != (s64)f.rip ||
-	    ((s64)f.rsp << 16 >> 16) != (s64)f.rsp)
-		return -EINVAL;
-	r->rip = f.rip;
-	r->rsp = f.rsp;
-	r->rflags = (f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
-	return 0;
-}
 
 /* What the guest reads from CR0 and CR4: a protected-mode, paging CPU. */
 #define PV_GUEST_CR0	(X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | \

@@ -428,12 +428,12 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 			return ret == -EFAULT ?
 				deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP) : 0;
 	}
-	/* An implicit supervisor access: only QEMU's IRET makes one. */
-	if (vector == X86_TRAP_PF && !(error & X86_PF_USER) &&
-	    !pv_emulate_iret(vcpu)) {
-		vcpu->counts.emulated++;
-		return 0;
-	}
+	/*
+	 * In ring 3 every access is a user one, but for QEMU's supervisor
+	 * accesses to the stack of a far RET, far CALL or IRET (SMAP is clear
+	 * for them: pv_guest_cr4()).  pv_mmu_fault() walks each with the
+	 * rights of the guest's mode, as it walks those hardware makes.
+	 */
 	if (vector == X86_TRAP_PF) {
 		ret = pv_mmu_fault(vcpu, cr2, &error, &gpa);
 		if (!ret) {

@@ -476,6 +476,12 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
 		this_cpu_write(x86_ibpb_exit_to_user, true);
 
+	/*
+	 * The host's CR4 (SMAP, PKE), XCR0 and CPUID faulting, while NMIs
+	 * still go to the switcher: no host handler runs with the guest's.
+	 */
+	pv_cpu_model_exit(&cpu_model);
+
 	/* Back with the host GS base; the rest, in the order NMIs need. */
 	load_fixmap_gdt(cpu);
 	force_reload_TR();
@@ -502,7 +508,6 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wrmsrl(MSR_LSTAR, h.lstar);
 	wrmsrl(MSR_CSTAR, h.cstar);
 	wrmsrl(MSR_IA32_SYSENTER_CS, h.sysenter_cs);
-	pv_cpu_model_exit(&cpu_model);
 	if (h.dr7)
 		hw_breakpoint_restore();
 

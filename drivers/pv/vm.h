@@ -149,7 +149,6 @@ void pv_mmu_prefill(struct pv_vcpu *vcpu);
 int pv_internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
 		      const char *why);
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);
-int pv_emulate_iret(struct pv_vcpu *vcpu);
 u64 *pv_insn_reg(struct pv_regs *r, unsigned int n);
 int pv_emulate_privileged(struct pv_vcpu *vcpu);
 u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value);

@@ -6,7 +6,8 @@
 # ptrace single-stepping, user mode's CPUID, AVX state per process, no
 # protection keys, every page-table change with its flush, the system
 # calls a distribution kernel has, FS/GS bases written by user mode,
-# getcpu, and processes with hostile register state) and powers off:
+# getcpu, a far return and IRETQ within user mode, and processes with
+# hostile register state) and powers off:
 # pvrun exits 0.
 . /pv/tests/lib.sh
 [ -f /pv/vmlinux ] || fail "no guest kernel in the host VM"
@@ -14,8 +15,6 @@
 # the guest kernel's CPUID.
 append=console=hvc0
 grep -qw cpuid_fault /proc/cpuinfo && append="$append pvtest.cpuid_fault"
-# On a 5-level host one hostile-user-state case is a known open bug.
-grep -qw la57 /proc/cpuinfo && append="$append pvtest.host_la57"
 # On host CPU 1: the guest's getcpu must still say vCPU 0 (vdso-getcpu).
 timeout 280 taskset 2 pvrun --kernel /pv/vmlinux --initrd /pv/tests/linux-test.cpio \
 	--append "$append" > /tmp/linux.out 2>&1
@@ -29,7 +28,7 @@ grep -q '^pipe: THROUGH-A-PIPE$' /tmp/linux.txt || fail "pipes"
 grep -q '^child exit status: 7$' /tmp/linux.txt || fail "fork/exec/wait"
 grep '^PASS \|^FAIL \|^  ' /tmp/linux.txt
 grep -q '^pvtest: 0 failed$' /tmp/linux.txt || fail "pvtest failed"
-[ "$(grep -c '^PASS ' /tmp/linux.txt)" = 26 ] || fail "pvtest did not run every case"
+[ "$(grep -c '^PASS ' /tmp/linux.txt)" = 27 ] || fail "pvtest did not run every case"
 grep -q '^pv-linux-test: userspace ok$' /tmp/linux.txt || fail "userspace"
 if grep -E 'WARNING|BUG|Oops|Call Trace' /tmp/linux.txt; then
 	fail "the guest kernel complained"
