@@ -363,12 +363,18 @@ void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, h->guest_xcr0);
 	}
 	h->misc_features = 0;
+	h->restore_misc = false;
 	if (boot_cpu_has(X86_FEATURE_CPUID_FAULT)) {
 		rdmsrl(MSR_MISC_FEATURES_ENABLES, h->misc_features);
-		if (!(h->misc_features & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT))
+		if (!(h->misc_features & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT)) {
 			wrmsrl(MSR_MISC_FEATURES_ENABLES, h->misc_features |
 			       MSR_MISC_FEATURES_ENABLES_CPUID_FAULT);
+			h->restore_misc = true;
+		}
 	}
+	/* The switcher enters with pv_guest_cr4() of this (switcher.c). */
+	h->cr4 = cr4_read_shadow();
+	h->cr4_differs = pv_guest_cr4(h->cr4) != h->cr4;
 }
 
 /**
@@ -377,18 +383,17 @@ void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h)
  *
  * Call with IRQs off, before the host's IDT is back (an NMI must not run
  * its handler without SMAP) and before the host uses the FPU, CPUID or
- * PKRU.
+ * PKRU.  It runs under the switcher's IDT, so it is noinstr and calls
+ * nothing: a kprobe, a tracepoint or ftrace here would take its int3 or
+ * fault in the switcher, which stops the CPU.  Hence the raw CR4 write
+ * of the value saved at entry, and native_wrmsrl() (no tracepoint).
  */
-void pv_cpu_model_exit(const struct pv_cpu_host *h)
+noinstr void pv_cpu_model_exit(const struct pv_cpu_host *h)
 {
-	unsigned long cr4 = cr4_read_shadow();
-
-	/* The switcher entered with pv_guest_cr4(): the host's back. */
-	if (cr4 != pv_guest_cr4(cr4))
-		asm volatile("mov %0, %%cr4" : : "r" (cr4) : "memory");
-	if (boot_cpu_has(X86_FEATURE_CPUID_FAULT) &&
-	    !(h->misc_features & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT))
-		wrmsrl(MSR_MISC_FEATURES_ENABLES, h->misc_features);
+	if (h->cr4_differs)
+		asm volatile("mov %0, %%cr4" : : "r" (h->cr4) : "memory");
+	if (h->restore_misc)
+		native_wrmsrl(MSR_MISC_FEATURES_ENABLES, h->misc_features);
 	if (h->xcr0 != h->guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, h->xcr0);
 }

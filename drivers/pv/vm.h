@@ -125,6 +125,9 @@ struct pv_vcpu {
 struct pv_cpu_host {
 	u64 xcr0, guest_xcr0;	/* 0 on a CPU without XSAVE */
 	u64 misc_features;	/* MSR_MISC_FEATURES_ENABLES */
+	unsigned long cr4;	/* the host's */
+	bool cr4_differs;	/* the guest's (pv_guest_cr4()) is not */
+	bool restore_misc;	/* CPUID faulting was turned on */
 };
 
 int pv_vm_create(void);
