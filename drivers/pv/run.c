@@ -466,10 +466,12 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
  * For tests only (tests/host/irq-entry.t): spin this long, with IRQs off,
  * between delivering the lines and entering the guest, as a slow host
  * might.  A line raised meanwhile must still reach the guest at once.
+ * Only while the guest's timer is armed, the line that can come then:
+ * the thousands of entries of a guest's boot would take minutes.
  */
 static unsigned int entry_delay_us;
 module_param(entry_delay_us, uint, 0600);
-MODULE_PARM_DESC(entry_delay_us, "tests only: spin this long (us, up to 10000) before each entry");
+MODULE_PARM_DESC(entry_delay_us, "tests only: spin this long (us, up to 10000) before each entry while the guest's timer is armed");
 
 /* Canonical for 4-level paging: the guest's virtual address width. */
 static bool rip_canonical(u64 rip)
@@ -498,7 +500,7 @@ static int prepare_entry(struct pv_vcpu *vcpu)
 	if (pv_deliver_lines(vcpu))
 		return pv_internal_error(vcpu, 0, 0,
 					 "the guest's stack cannot take the event frame");
-	if (unlikely(READ_ONCE(entry_delay_us)))
+	if (unlikely(READ_ONCE(entry_delay_us)) && hrtimer_active(&vcpu->timer))
 		udelay(min(READ_ONCE(entry_delay_us), 10000U));
 	return 0;
 }

@@ -3,10 +3,12 @@
 . /pv/tests/lib.sh
 p=/sys/module/pvhost/parameters/entry_delay_us
 [ -w $p ] || fail "no $p"
+# Killed by run-in-vm's timeout or not, the knob must not outlive the test.
+trap 'echo 0 > $p' EXIT
+trap 'exit 143' TERM INT
 echo 5000 > $p
-pvrun --memory 64M --kernel /pv/guests/irq-entry.elf > /tmp/irq-entry.out 2>&1
+timeout 120 pvrun --memory 64M --kernel /pv/guests/irq-entry.elf > /tmp/irq-entry.out 2>&1
 rc=$?
-echo 0 > $p
 cat /tmp/irq-entry.out
 [ $rc = 0 ] || fail "pvrun exit status $rc"
 grep -q '^Test result: SUCCESS' /tmp/irq-entry.out || fail "lines waited for the tick"
