@@ -18,7 +18,7 @@ boot()
 	phase=$1 mode=$2
 	shift 2
 	timeout 280 pvrun --kernel /pv/vmlinux --memory 512M "$@" \
-		--append "console=hvc0 root=/dev/vda $mode init=/init pvtest.phase=$phase pvtest.mib=16" \
+		--append "console=hvc0 root=/dev/vda $mode init=/init pvtest.phase=$phase pvtest.mib=${PV_IO_MIB:-16}" \
 		> /tmp/$phase.out 2>&1
 	rc=$?
 	tr -d '\r' < /tmp/$phase.out > /tmp/$phase.txt

@@ -36,14 +36,14 @@ mkfifo /tmp/never
 nc -l -p 5000 < /tmp/never > /tmp/up.recv &
 up=$!
 exec 3> /tmp/never
-dd if=/dev/urandom of=/tmp/down.bin bs=1M count=16 2>/dev/null
+dd if=/dev/urandom of=/tmp/down.bin bs=1M count=${PV_IO_MIB:-16} 2>/dev/null
 down_sum=$(sha256sum /tmp/down.bin | cut -d' ' -f1)
 nc -l -p 5001 < /tmp/down.bin > /dev/null &
 down=$!
 
 timeout 280 pvrun --kernel /pv/vmlinux --initrd /pv/tests/linux-net.cpio \
 	--memory 512M --net tap=pvtap0,mac=52:54:00:12:34:56 \
-	--append "console=hvc0 pvtest.mib=16" > /tmp/net.out 2>&1
+	--append "console=hvc0 pvtest.mib=${PV_IO_MIB:-16}" > /tmp/net.out 2>&1
 rc=$?
 tr -d '\r' < /tmp/net.out > /tmp/net.txt
 kill $dhcpd $up $down 2>/dev/null
@@ -59,4 +59,4 @@ grep -q "^down-sum: $down_sum$" /tmp/net.txt || fail "host to guest: the data di
 if grep -E 'WARNING|BUG|Oops|Call Trace' /tmp/net.txt; then
 	fail "the guest kernel complained"
 fi
-echo "16 MiB each way, checksums match"
+echo "${PV_IO_MIB:-16} MiB each way, checksums match"
