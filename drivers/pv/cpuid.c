@@ -279,7 +279,7 @@ int pv_emulate_cpuid(struct pv_vcpu *vcpu)
 	struct pv_regs *regs = &vcpu->regs;
 	u8 insn[2];
 
-	if (!boot_cpu_has(X86_FEATURE_CPUID_FAULT) ||
+	if (!boot_cpu_has(X86_FEATURE_CPUID_FAULT) || !pv_code_flat(vcpu) ||
 	    pv_copy_guest(vcpu, regs->rip, insn, sizeof(insn), false) ||
 	    insn[0] != 0x0f || insn[1] != 0xa2)
 		return -EINVAL;

@@ -22,9 +22,6 @@
 #define FRED_SS_SWEVENT		BIT_ULL(17)
 #define FRED_SS_LM		BIT_ULL(57)
 
-/* Guest user mode lives in the lower half. */
-#define USER_VA_END		0x0000800000000000ULL
-
 /* Canonical for 4-level paging and outside the host's guard hole. */
 static bool guest_address_ok(u64 va)
 {
@@ -113,11 +110,12 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	f = (struct pv_event_frame) {
 		.error_code = error,
 		.rip = r->rip,
-		.cs = (user ? PV_USER_CS : PV_KERNEL_CS) | (u64)old_level << 16,
+		.cs = (user ? vcpu->user_cs : PV_KERNEL_CS) | (u64)old_level << 16,
 		.rflags = (r->rflags & ~X86_EFLAGS_IF) | X86_EFLAGS_FIXED |
 			  (irq && READ_ONCE(*irq) ? X86_EFLAGS_IF : 0),
 		.rsp = r->rsp,
-		.ss = (user ? PV_USER_DS : PV_KERNEL_DS) | FRED_SS_LM |
+		.ss = (user ? vcpu->user_ss : PV_KERNEL_DS) |
+		      (!user || pv_user_cs_64bit(vcpu, vcpu->user_cs) ? FRED_SS_LM : 0) |
 		      ((u64)vector << 32) | ((u64)type << 48) |
 		      ((u64)len << 60) | (len ? FRED_SS_SWEVENT : 0),
 		.event_data = data,
@@ -152,8 +150,9 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 /*
  * ERETS and ERETU: the guest's %rsp points at the %r11, %rcx and %rax it
  * saved, then the event frame.  Only a frame for the mode being returned
- * to is taken: kernel selectors for ERETS, user selectors and lower-half
- * addresses for ERETU.  Returns -EFAULT (the caller delivers #GP) when it
+ * to is taken: kernel selectors for ERETS; for ERETU, user selectors (of
+ * 64-bit or 32-bit code, or the LDT's) and lower-half addresses
+ * (segments.c).  Returns -EFAULT (the caller delivers #GP) when it
  * cannot be read or is not such a frame.
  */
 static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
@@ -179,9 +178,8 @@ static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 		s.rax = r->rax;
 	}
 	if (to_user)
-		ok = (s.f.cs & 0xffff) == PV_USER_CS &&
-		     (s.f.ss & 0xffff) == PV_USER_DS &&
-		     s.f.rip < USER_VA_END && s.f.rsp <= USER_VA_END;
+		ok = pv_user_segments_ok(vcpu, s.f.cs, s.f.ss, s.f.rip) &&
+		     s.f.rsp <= PV_USER_VA_END;
 	else
 		ok = (s.f.cs & 0xffff) == PV_KERNEL_CS &&
 		     (s.f.ss & 0xffff) == PV_KERNEL_DS &&
@@ -201,6 +199,8 @@ static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 	if (to_user) {
 		swap(vcpu->gs_base, vcpu->kernel_gs_base);
 		vcpu->user_mode = true;
+		vcpu->user_cs = s.f.cs;
+		vcpu->user_ss = s.f.ss;
 		if (vcpu->prefill && r->rip == vcpu->prefill_rip)
 			pv_mmu_prefill(vcpu);
 		vcpu->prefill = false;
@@ -260,6 +260,8 @@ int pv_eret_insn(struct pv_vcpu *vcpu, bool to_user)
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 {
 	u64 error = vcpu->error_code, dr6;
+	/* Instruction bytes are read only where they are at RIP. */
+	bool flat = pv_code_flat(vcpu);
 	u8 insn[2];
 
 	switch (vector) {
@@ -271,7 +273,7 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		 * "int $4" (cd 03, cd 04) are SWINT, as FRED reports them: Linux
 		 * has no hardware-exception handler for vector 4.
 		 */
-		if (!pv_copy_guest(vcpu, vcpu->regs.rip - 2, insn, 2, false) &&
+		if (flat && !pv_copy_guest(vcpu, vcpu->regs.rip - 2, insn, 2, false) &&
 		    insn[0] == 0xcd && insn[1] == vector)
 			return pv_deliver_event(vcpu, PV_EVENT_SWINT, vector,
 						0, 0, 2);
@@ -282,7 +284,7 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		 * in the error code.  The vector is read from the instruction:
 		 * CPUs and emulators disagree on how the error code encodes it.
 		 */
-		if ((error & 3) == 2) {
+		if ((error & 3) == 2 && flat) {
 			if (!pv_copy_guest(vcpu, vcpu->regs.rip, insn, 2, false) &&
 			    insn[0] == 0xcd) {
 				vcpu->regs.rip += 2;
@@ -309,7 +311,7 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		/* FRED's event data: DR6 with every bit meaning "it happened". */
 		dr6 = vcpu->dr6 ^ DR6_RESERVED;
 		/* INT1 (ICEBP) leaves DR6 alone and RIP after itself. */
-		if (!(dr6 & (DR_STEP | DR_TRAP_BITS)) &&
+		if (!(dr6 & (DR_STEP | DR_TRAP_BITS)) && flat &&
 		    !pv_copy_guest(vcpu, vcpu->regs.rip - 1, insn, 1, false) &&
 		    insn[0] == 0xf1)
 			return pv_deliver_event(vcpu, PV_EVENT_PRIV_SWEXC, vector,

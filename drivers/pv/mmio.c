@@ -15,6 +15,7 @@
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <asm/trap_pf.h>
 #include <asm/trapnr.h>
 
 #include "mmio_decode.h"
@@ -38,13 +39,25 @@ int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa)
 	unsigned int avail;
 	u64 *reg, value;
 
+	/*
+	 * The decoder knows 64-bit code at linear RIP only: a 32-bit or
+	 * 16-bit user segment, or one with a base, gets the #GP.
+	 */
+	if (!pv_code_flat(vcpu) ||
+	    (vcpu->user_mode && !pv_user_cs_64bit(vcpu, vcpu->user_cs)))
+		return -EINVAL;
 	/* Up to 15 bytes, fewer when the page after is not mapped. */
 	avail = min_t(u64, INSN_MAX, PAGE_SIZE - offset_in_page(vcpu->regs.rip));
 	if (pv_copy_guest(vcpu, vcpu->regs.rip, insn, INSN_MAX, false) == 0)
 		avail = INSN_MAX;
 	else if (pv_copy_guest(vcpu, vcpu->regs.rip, insn, avail, false))
 		avail = 0;
-	if (pv_mmio_decode(insn, avail, d) || offset_in_page(gpa) + d->size > PAGE_SIZE) {
+	/*
+	 * The access must be the one that faulted: bytes changed under the
+	 * fault (another thread, an alias) must not turn a read into a write.
+	 */
+	if (pv_mmio_decode(insn, avail, d) || offset_in_page(gpa) + d->size > PAGE_SIZE ||
+	    d->write != !!(vcpu->error_code & X86_PF_WRITE)) {
 		d->len = 0;
 		return -EINVAL;
 	}

@@ -376,6 +376,15 @@ static int hypercall(struct pv_vcpu *vcpu)
 	case PV_HC_CPUID:
 		pv_hc_cpuid(vcpu);
 		return 0;
+	case PV_HC_SET_TLS: {
+		u64 desc[PV_TLS_ENTRIES] = { r->rdi, r->rsi, r->rdx };
+
+		r->rax = pv_set_tls(vcpu, desc);
+		return 0;
+	}
+	case PV_HC_SET_LDT:
+		r->rax = pv_set_ldt(vcpu, r->rdi, r->rsi);
+		return 0;
 	default:
 		r->rax = -PV_ENOSYS;
 		return 0;
@@ -389,9 +398,16 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	int ret;
 
 	if (vector == SW_VECTOR_SYSCALL) {
+		/* Supervisor mode is 64-bit: no hypercall from 32-bit code. */
+		if (!vcpu->user_mode && vcpu->exit_cs != __USER_CS)
+			return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_UD);
 		if (!vcpu->user_mode)
 			return hypercall(vcpu);
-		/* A guest user syscall: for the guest kernel, as FRED does. */
+		/*
+		 * A guest user syscall: for the guest kernel, as FRED does (from
+		 * 32-bit code too: the frame says which, and Linux's FRED entry
+		 * makes that a #UD, as on Intel CPUs).
+		 */
 		vcpu->counts.syscalls++;
 		ret = pv_deliver_event(vcpu, PV_EVENT_OTHER,
 				       PV_EVENT_OTHER_SYSCALL, 0, 0, 2);

@@ -46,6 +46,8 @@ struct pv_switcher_cpu {
 	unsigned long trans_chain;
 	pgd_t *trans;		/* the transition top level (8 KiB aligned) */
 	struct page *tables[2][4];	/* both chains' page tables */
+	u64 *guest_ptes;	/* the guest chain's last level */
+	u64 ldt_generation;	/* the LDT its PTEs map (segments.c) */
 };
 
 static struct page *switcher_text[SW_TEXT_PAGES];
@@ -174,7 +176,10 @@ static int switcher_init_cpu(struct pv_switcher_cpu *sw)
 	switcher_fill_tss(sw);
 	sw->guest_chain = switcher_build_chain(sw, sw->tables[0], SW_GUEST_PAGES);
 	sw->trans_chain = switcher_build_chain(sw, sw->tables[1], SW_PAGES);
-	return sw->guest_chain && sw->trans_chain ? 0 : -ENOMEM;
+	if (!sw->guest_chain || !sw->trans_chain)
+		return -ENOMEM;
+	sw->guest_ptes = page_address(sw->tables[0][pgtable_l5_enabled() ? 3 : 2]);
+	return 0;
 }
 
 /**
@@ -257,8 +262,9 @@ struct host_state {
  * and that the host's own code leaves alone in between: the DS and ES
  * selectors (the guest's ring 3 may load them; left behind, they would
  * become the launcher's, as KVM's vmx_prepare_switch_to_guest() knows).
- * Loaded with IRQs off right before the switch, saved right after it, so
- * no host code runs with the guest's values.  PKRU needs nothing: the
+ * The switcher loads the guest's, from the guest's GDT and LDT; the
+ * host's are saved right before the switch and put back right after it,
+ * so no host code runs with the guest's values.  PKRU needs nothing: the
  * guest runs with CR4.PKE clear, so it can neither use nor change the
  * host's (cpuid.c); XCR0 and CPUID faulting are cpuid.c's too.
  */
@@ -266,19 +272,26 @@ static void load_guest_state(struct pv_vcpu *vcpu, struct host_state *h)
 {
 	savesegment(ds, h->ds_sel);
 	savesegment(es, h->es_sel);
-	if (vcpu->ds_sel != h->ds_sel)
-		loadsegment(ds, vcpu->ds_sel);
-	if (vcpu->es_sel != h->es_sel)
-		loadsegment(es, vcpu->es_sel);
 }
 
-static void save_guest_state(struct pv_vcpu *vcpu, const struct host_state *h)
+/*
+ * The host's selectors back.  Equal numbers need no load only when null:
+ * another one may name one of the guest's descriptors (TLS, LDT) now.
+ */
+static void save_guest_state(struct pv_vcpu *vcpu, const struct host_state *h,
+			     bool save)
 {
-	savesegment(ds, vcpu->ds_sel);
-	savesegment(es, vcpu->es_sel);
-	if (vcpu->ds_sel != h->ds_sel)
+	u16 ds, es;
+
+	savesegment(ds, ds);
+	savesegment(es, es);
+	if (save) {
+		vcpu->ds_sel = ds;
+		vcpu->es_sel = es;
+	}
+	if (ds != h->ds_sel || h->ds_sel)
 		loadsegment(ds, h->ds_sel);
-	if (vcpu->es_sel != h->es_sel)
+	if (es != h->es_sel || h->es_sel)
 		loadsegment(es, h->es_sel);
 }
 
@@ -328,6 +341,46 @@ static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
 		pv_do_event_irqoff(gate_offset(&gates[vector]));
 }
 
+/*
+ * The guest's segments in our GDT copy and cpu page: its TLS descriptors
+ * (never the launcher thread's, which the host's GDT holds), its LDT,
+ * mapped at SW_LDT where this CPU does not map it already, and the data
+ * selectors the switcher loads.  A selector whose descriptor went away
+ * becomes 0, as the CPU could not load it.
+ */
+static void load_guest_segments(struct pv_switcher_cpu *sw,
+				struct pv_vcpu *vcpu)
+{
+	u64 *gdt = sw->cpu + SW_GDT;
+	u16 *ldt_sel = sw->cpu + SW_LDT_SEL;
+	unsigned int i, pages;
+
+	memcpy(&gdt[PV_TLS_FIRST], vcpu->tls, sizeof(vcpu->tls));
+	if (sw->ldt_generation != vcpu->ldt_generation) {
+		pages = DIV_ROUND_UP(vcpu->ldt_entries * 8, PAGE_SIZE);
+		for (i = 0; i < PV_LDT_PAGES; i++)
+			sw->guest_ptes[SW_LDT_PTE + i] = i < pages ?
+				(page_to_pfn(vcpu->ldt[i]) << PAGE_SHIFT) |
+				((pgprot_val(PAGE_KERNEL_RO) & ~_PAGE_GLOBAL) &
+				 __supported_pte_mask) : 0;
+		sw->ldt_generation = vcpu->ldt_generation;
+	}
+	if (vcpu->ldt_entries) {
+		set_tssldt_descriptor(&gdt[GDT_ENTRY_LDT], sw_va(SW_LDT),
+				      DESC_LDT, vcpu->ldt_entries * 8 - 1);
+		*ldt_sel = GDT_ENTRY_LDT * 8;
+	} else {
+		/* Not the host's LDT descriptor, a host address. */
+		memset(&gdt[GDT_ENTRY_LDT], 0, 16);
+		*ldt_sel = 0;
+	}
+	*(u16 *)(sw->cpu + SW_GUEST_DS) = pv_data_selector(vcpu, gdt, vcpu->ds_sel);
+	*(u16 *)(sw->cpu + SW_GUEST_ES) = pv_data_selector(vcpu, gdt, vcpu->es_sel);
+	*(u16 *)(sw->cpu + SW_GUEST_FS) = pv_data_selector(vcpu, gdt, vcpu->fs_sel);
+	*(u16 *)(sw->cpu + SW_GUEST_GS_SEL) = pv_data_selector(vcpu, gdt, vcpu->gs_sel);
+	*(u64 *)(sw->cpu + SW_GUEST_FS_BASE) = vcpu->fs_base;
+}
+
 /**
  * pv_switcher_run() - run a vCPU's guest until it exits to the host
  * @vcpu:  the vCPU; its registers go in and come back
@@ -350,7 +403,8 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	struct sw_frame *f = sw->frame;
 	struct host_state h;
 	struct pv_cpu_host cpu_model;
-	bool gs_loaded;
+	bool gs_loaded, guest_ran;
+	u16 fs_sel, gs_sel;
 	u64 vector;
 
 	lockdep_assert_irqs_disabled();
@@ -374,6 +428,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	set_tssldt_descriptor(sw->cpu + SW_GDT + GDT_ENTRY_TSS * 8,
 			      sw_va(SW_CPU + SW_TSS), DESC_TSS,
 			      sizeof(struct x86_hw_tss) - 1);
+	load_guest_segments(sw, vcpu);
 	gdt_desc->size = GDT_SIZE - 1;
 	gdt_desc->address = sw_va(SW_CPU + SW_GDT);
 	idt_desc->size = PAGE_SIZE - 1;
@@ -402,8 +457,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	f->rax = vcpu->regs.rax;
 	f->rip = vcpu->regs.rip;
 	f->rsp = vcpu->regs.rsp;
-	f->cs = __USER_CS;
-	f->ss = __USER_DS;
+	/* Supervisor mode is 64-bit; user mode may run 32-bit or LDT code. */
+	f->cs = vcpu->user_mode ? vcpu->user_cs : __USER_CS;
+	f->ss = vcpu->user_mode ? vcpu->user_ss : __USER_DS;
 	/* Ring 3, interrupts on: the host must keep getting its own. */
 	f->rflags = (vcpu->regs.rflags & PV_RFLAGS_GUEST) |
 		    X86_EFLAGS_IF | X86_EFLAGS_FIXED;
@@ -433,15 +489,13 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 
 	/* SYSCALL from either mode comes to the switcher; SYSENTER faults. */
 	wrmsrl(MSR_LSTAR, sw_va(SW_SYSCALL_ENTRY));
-	wrmsrl(MSR_CSTAR, sw_va(SW_SYSCALL_ENTRY));
+	wrmsrl(MSR_CSTAR, sw_va(SW_SYSCALL32_ENTRY));
 	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
-	/* A GS load clobbers the user GS base: restored after the run. */
-	gs_loaded = vcpu->gs_sel != h.gs_sel;
-	if (gs_loaded)
-		load_gs_index(vcpu->gs_sel);	/* the base is set on entry */
-	if (vcpu->fs_sel != h.fs_sel)
-		loadsegment(fs, vcpu->fs_sel);
-	wrmsrl(MSR_FS_BASE, vcpu->fs_base);
+	/*
+	 * The guest's DS, ES, FS and GS are loaded by the switcher, from its
+	 * GDT and LDT (load_guest_segments()); no host code runs with them.
+	 */
+	gs_loaded = false;
 	asm volatile("lldt %w0" : : "r" (0));
 	load_guest_state(vcpu, &h);
 
@@ -490,16 +544,25 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	wipe_ist_frames(sw);
 	/* After the LDT: the host's DS and ES may be LDT selectors. */
 	asm volatile("lldt %w0" : : "r" (h.ldt));
-	save_guest_state(vcpu, &h);
-	rdmsrl(MSR_FS_BASE, vcpu->fs_base);
-	if (f->vector != SW_VECTOR_SWITCHER_FAULT)
+	/*
+	 * The guest's selectors and FS and GS bases, but after a fault in
+	 * the switcher: the blob may not have loaded them yet, and what the
+	 * registers hold then is the launcher's.
+	 */
+	guest_ran = f->vector != SW_VECTOR_SWITCHER_FAULT;
+	save_guest_state(vcpu, &h, guest_ran);
+	savesegment(fs, fs_sel);
+	savesegment(gs, gs_sel);
+	if (guest_ran) {
+		rdmsrl(MSR_FS_BASE, vcpu->fs_base);
 		vcpu->gs_base = *(u64 *)(sw->cpu + SW_GUEST_GS);
-	savesegment(fs, vcpu->fs_sel);
-	savesegment(gs, vcpu->gs_sel);
-	if (vcpu->fs_sel != h.fs_sel)
+		vcpu->fs_sel = fs_sel;
+		vcpu->gs_sel = gs_sel;
+	}
+	if (fs_sel != h.fs_sel || h.fs_sel)
 		loadsegment(fs, h.fs_sel);
 	wrmsrl(MSR_FS_BASE, h.fs_base);
-	if (vcpu->gs_sel != h.gs_sel) {
+	if (gs_sel != h.gs_sel || h.gs_sel) {
 		load_gs_index(h.gs_sel);
 		gs_loaded = true;
 	}
@@ -539,6 +602,12 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	vcpu->regs.rsp = f->rsp;
 	vcpu->regs.rflags = f->rflags & PV_RFLAGS_GUEST;
 	vcpu->error_code = f->error_code;
+	/* In user mode, the CS and SS it ran with (32-bit code, the LDT's). */
+	vcpu->exit_cs = f->cs;
+	if (vcpu->user_mode) {
+		vcpu->user_cs = f->cs;
+		vcpu->user_ss = f->ss;
+	}
 	/*
 	 * A #NM of XFD (pv_vcpu_create() arms it for AMX) is the guest's: its
 	 * XFD_ERR must not be left for the host's next #NM, as in KVM.

@@ -17,8 +17,10 @@
  *   +0x7000  mc       IST stack for #MC
  *   +0x8000  host     what only the host may know: mapped in the
  *                     transition table, never in a shadow root
+ *  +0x10000  ldt      the running vCPU's LDT (segments.c), up to 16
+ *                     pages, read-only: in the shadow roots only
  *
- * Everything up to +0x8000 is readable from the guest's address space by
+ * Everything but the host page is readable from the guest's address space by
  * a Meltdown-class attack, so nothing there points into the host: the
  * host's stack pointer and CR4 live in the host page, which the switcher
  * reads only after it has switched to the transition table.  The one host
@@ -41,6 +43,8 @@
 #define SW_GUEST_PAGES		8	/* mapped in the shadow roots */
 #define SW_PAGES		9	/* mapped in the transition table */
 #define SW_CPU_PAGES		(SW_PAGES - SW_TEXT_PAGES)
+#define SW_LDT			0x10000
+#define SW_LDT_PTE		(SW_LDT / 4096)	/* its first PTE index */
 
 /* In the cpu page. */
 #define SW_GDT			0x000	/* a copy of the host's 16 entries */
@@ -58,13 +62,21 @@
 #define SW_FAULT_VECTOR		0x270
 #define SW_FAULT_ERROR		0x278
 #define SW_FAULT_RIP		0x280
+#define SW_LDT_SEL		0x288	/* LLDT operand: 0, or our LDT entry */
+/* The guest's DS, ES, FS, GS selectors (2 bytes each) and FS base. */
+#define SW_GUEST_DS		0x290
+#define SW_GUEST_ES		0x292
+#define SW_GUEST_FS		0x294
+#define SW_GUEST_GS_SEL		0x296
+#define SW_GUEST_FS_BASE	0x298
 
 /* In the host page. */
 #define SW_HOST_RSP		0x000	/* where the host's IRET frame is */
 #define SW_HOST_CR4		0x008	/* host CR4 (PGE toggled on entry) */
 
-/* Where SYSCALL from the guest enters (MSR_LSTAR, MSR_CSTAR). */
+/* Where SYSCALL from the guest enters: 64-bit (LSTAR), 32-bit (CSTAR). */
 #define SW_SYSCALL_ENTRY	0x100
+#define SW_SYSCALL32_ENTRY	0x140
 
 /* Where the stubs are in the text pages: one 16-byte stub per vector. */
 #define SW_STUBS		0x800

@@ -48,6 +48,8 @@ sw_enter:
 	andb	$~0x02, cpu + SW_GDT + GDT_ENTRY_TSS * 8 + 5(%rip)
 	mov	$GDT_ENTRY_TSS * 8, %eax
 	ltr	%ax
+	/* The guest's LDT (or none): its descriptor is in our GDT. */
+	lldt	cpu + SW_LDT_SEL(%rip)
 	/* Host global TLB entries must not survive into the guest. */
 	mov	host + SW_HOST_CR4(%rip), %rax
 	mov	%rax, %rdx
@@ -56,7 +58,20 @@ sw_enter:
 	mov	%rax, %cr4
 	mov	cpu + SW_GUEST_CR3(%rip), %rax
 	mov	%rax, %cr3
-	/* The guest's GS base: the host's was saved by the module. */
+	/*
+	 * The guest's data selectors, now that its GDT and LDT are in place
+	 * (the LDT is mapped in the shadow root only).  The module checked
+	 * that each loads (pv_data_selector()).  Then the FS and GS bases
+	 * the loads replaced: the host's GS base was saved by the module.
+	 */
+	mov	cpu + SW_GUEST_DS(%rip), %ds
+	mov	cpu + SW_GUEST_ES(%rip), %es
+	mov	cpu + SW_GUEST_FS(%rip), %fs
+	mov	cpu + SW_GUEST_GS_SEL(%rip), %gs
+	mov	$MSR_FS_BASE, %ecx
+	mov	cpu + SW_GUEST_FS_BASE(%rip), %eax
+	mov	cpu + SW_GUEST_FS_BASE + 4(%rip), %edx
+	wrmsr
 	mov	$MSR_GS_BASE, %ecx
 	mov	cpu + SW_GUEST_GS(%rip), %eax
 	mov	cpu + SW_GUEST_GS + 4(%rip), %edx
@@ -96,6 +111,21 @@ sw_syscall:
 	push	cpu + SW_SCRATCH(%rip)
 	push	%r11
 	push	$__USER_CS
+	push	%rcx
+	push	$0
+	push	$SW_VECTOR_SYSCALL
+	jmp	sw_exit
+
+/* SYSCALL from 32-bit code (AMD CPUs have it): the same, with its CS. */
+	.org sw_base + SW_SYSCALL32_ENTRY
+sw_syscall32:
+	endbr64
+	mov	%rsp, cpu + SW_SCRATCH(%rip)
+	lea	frame + SWF_SIZE(%rip), %rsp
+	push	$__USER_DS
+	push	cpu + SW_SCRATCH(%rip)
+	push	%r11
+	push	$__USER32_CS
 	push	%rcx
 	push	$0
 	push	$SW_VECTOR_SYSCALL
@@ -162,8 +192,8 @@ sw_leave:
 /*
  * An event from the switcher itself (ring 0), or from the module's code
  * between the exit and its reloading the host's IDT.  An NMI or #MC is
- * remembered and replayed by the host after the exit.  A #GP on the IRETQ
- * into the guest becomes an exit, as if the guest had faulted at the RIP
+ * remembered and replayed by the host after the exit.  A fault on the IRETQ
+ * into the guest (#GP, #NP, #SS) becomes an exit, as if the guest had faulted at the RIP
  * it was to resume at (as Linux's fixup_bad_iret does).  Any other fault
  * in the switcher's text ends the run with SW_VECTOR_SWITCHER_FAULT, for
  * the host to stop the vCPU; a fault elsewhere (the module's code) is a
@@ -180,8 +210,11 @@ sw_ring0_event:
 	movq	$1, cpu + SW_MC_PENDING(%rip)
 	add	$16, %rsp
 	iretq
-2:	cmpq	$13, (%rsp)
-	jne	sw_switcher_fault
+	/* The IRETQ's faults: #GP, and #NP or #SS for an LDT segment. */
+2:	cmpq	$11, (%rsp)
+	jb	sw_switcher_fault
+	cmpq	$13, (%rsp)
+	ja	sw_switcher_fault
 	push	%rax
 	lea	sw_iret(%rip), %rax
 	cmp	%rax, 3 * 8(%rsp)	/* the RIP of the #GP */

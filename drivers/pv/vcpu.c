@@ -175,6 +175,7 @@ void pv_vcpu_free(struct pv_vcpu *vcpu)
 {
 	pv_time_exit(vcpu);
 	pv_mmu_exit(vcpu);
+	pv_segments_free(vcpu);
 	if (vcpu->fpu.fpstate)
 		fpu_free_guest_fpstate(&vcpu->fpu);
 	free_page((unsigned long)vcpu->run);
@@ -213,6 +214,8 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	INIT_LIST_HEAD(&vcpu->shadow_pages);
 	pv_time_init(vcpu);
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
+	vcpu->user_cs = PV_USER_CS;
+	vcpu->user_ss = PV_USER_DS;
 	if (pv_mmu_init(vcpu)) {
 		pv_vcpu_free(vcpu);
 		return -ENOMEM;

@@ -19,6 +19,11 @@
 
 #include "mmio_decode.h"
 
+/* Guest user mode lives in the lower half. */
+#define PV_USER_VA_END		0x0000800000000000ULL
+/* An LDT of PV_LDT_ENTRIES descriptors fills this many pages. */
+#define PV_LDT_PAGES		(PV_LDT_ENTRIES * 8 / PAGE_SIZE)
+
 /* Guest-physical memory backed by pinned launcher pages. */
 struct pv_memslot {
 	u64 gpa;		/* first guest-physical byte */
@@ -82,6 +87,14 @@ struct pv_vcpu {
 	u64 fs_base, gs_base, kernel_gs_base;
 	u16 fs_sel, gs_sel;	/* the guest's FS and GS selectors */
 	u16 ds_sel, es_sel;	/* and its DS and ES */
+	/* User mode's CS and SS: at its last exit, or as ERETU set them. */
+	u16 user_cs, user_ss;
+	u16 exit_cs;		/* CS at the last exit, in either mode */
+	/* segments.c: the processes' TLS descriptors and LDT. */
+	u64 tls[PV_TLS_ENTRIES];
+	struct page *ldt[PV_LDT_PAGES];
+	unsigned int ldt_entries;
+	u64 ldt_generation;	/* 0: no LDT; else unique to this LDT */
 	u64 error_code;		/* of the last exit's exception */
 	u64 fault_vector;	/* SW_VECTOR_SWITCHER_FAULT: the switcher's */
 	u64 dr6;		/* DR6 at the last #DB */
@@ -166,6 +179,14 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 int pv_erets(struct pv_vcpu *vcpu);
 int pv_eretu(struct pv_vcpu *vcpu);
 int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2);
+
+u64 pv_set_tls(struct pv_vcpu *vcpu, const u64 *desc);
+u64 pv_set_ldt(struct pv_vcpu *vcpu, u64 gva, u64 entries);
+void pv_segments_free(struct pv_vcpu *vcpu);
+bool pv_user_cs_64bit(const struct pv_vcpu *vcpu, u16 cs);
+bool pv_code_flat(const struct pv_vcpu *vcpu);
+bool pv_user_segments_ok(const struct pv_vcpu *vcpu, u16 cs, u16 ss, u64 rip);
+u16 pv_data_selector(const struct pv_vcpu *vcpu, const u64 *gdt, u16 sel);
 
 int pv_time_check(void);
 void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r);

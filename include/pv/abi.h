@@ -56,8 +56,18 @@
 /* Selectors the guest sees in event frames (Linux's own values). */
 #define PV_KERNEL_CS		0x10
 #define PV_KERNEL_DS		0x18
+#define PV_USER32_CS		0x23	/* user mode, 32-bit (compatibility) */
 #define PV_USER_DS		0x2b
 #define PV_USER_CS		0x33
+
+/*
+ * Segments the guest kernel gives its processes (PV_HC_SET_TLS,
+ * PV_HC_SET_LDT): Linux's three TLS entries of the GDT, selectors
+ * (PV_TLS_FIRST + i) * 8 + 3, and an LDT of up to PV_LDT_ENTRIES.
+ */
+#define PV_TLS_FIRST		12
+#define PV_TLS_ENTRIES		3
+#define PV_LDT_ENTRIES		8192
 
 /* ---------------------------------------------------------------------
  * Boot information
@@ -198,7 +208,10 @@ struct pv_vcpu_shared {
 struct pv_event_frame {		/* = FRED's stack frame */
 	__u64 error_code;	/* the exception's, else 0 */
 	__u64 rip;		/* where the event happened (after a syscall) */
-	/* bits 15:0 selector (PV_KERNEL_CS or PV_USER_CS), 17:16 old level */
+	/*
+	 * bits 15:0 selector (PV_KERNEL_CS; in user mode the CS it ran with:
+	 * PV_USER_CS, PV_USER32_CS or one of its LDT), 17:16 old level
+	 */
 	__u64 cs;
 	__u64 rflags;		/* IF = the virtual interrupt flag */
 	__u64 rsp;
@@ -241,7 +254,9 @@ struct pv_event_frame {		/* = FRED's stack frame */
 #define PV_HC_CONSOLE_READ	16	/* (gva, len) -> bytes read */
 #define PV_HC_EXIT_COUNTS	17	/* (gva, len) -> bytes written */
 #define PV_HC_CPUID		18	/* (leaf, subleaf) -> %rax..%rdx */
-#define PV_HC_MAX		19
+#define PV_HC_SET_TLS		19	/* (desc, desc, desc) -> 0 */
+#define PV_HC_SET_LDT		20	/* (gva, entries) -> 0 */
+#define PV_HC_MAX		21
 
 #ifndef __ASSEMBLY__
 /*
@@ -269,6 +284,7 @@ struct pv_exit_counts {
  * Hypercall errors (returned negated).  Their values are Linux's errno
  * numbers, so a Linux guest can pass them on as they are.
  */
+#define PV_ENOMEM		12	/* PV_HC_SET_LDT: no host memory */
 #define PV_EFAULT		14
 #define PV_EBUSY		16	/* PV_HC_VCPU_START: already started */
 #define PV_EINVAL		22

@@ -41,6 +41,9 @@ run_guest()
 run_guest hostile-flush-switcher
 # NX at any level, and SMEP for the guest kernel: fetches are #PFs.
 run_guest hostile-nx
+# TLS and LDT descriptors that lead out of ring 3 are refused; ERETU
+# frames with bad selectors are refused or #GP the guest, never stop it.
+run_guest hostile-segments
 # Shadow memory: a 64 MiB VM that asks for 8192 shadow tables gets its
 # shadow started over (its bound is 1024 pages), and so under a module-wide
 # bound of 100 pages; with one page for all VMs no vCPU can be created

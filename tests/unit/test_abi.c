@@ -62,7 +62,7 @@ static void test_layout_constants(void **state)
 	assert_int_equal((PV_GUARD_HOLE_START >> 39) & 511, 256);
 	assert_true(PV_DIRECT_MAP_BASE >= PV_GUARD_HOLE_END);
 	assert_true((PV_EVENT_ENTRY_KERNEL & 0xfff) == PV_EVENT_ENTRY_KERNEL);
-	assert_true(PV_HC_MAX == PV_HC_CPUID + 1);
+	assert_true(PV_HC_MAX == PV_HC_SET_LDT + 1);
 	/* Every hypercall has a count of its own. */
 	assert_true(PV_HC_MAX <= PV_EXIT_COUNTS_HYPERCALLS);
 }

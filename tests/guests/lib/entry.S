@@ -46,6 +46,8 @@ event_entry:
 	RESTORE_REGS
 	ERET	PV_HC_ERETU
 .Lleave_user:
+	xor	%eax, %eax
+.Lrestore_kernel:
 	mov	saved_kernel_rsp(%rip), %rsp
 	pop	%r15
 	pop	%r14
@@ -62,9 +64,20 @@ event_entry:
 	RESTORE_REGS
 	ERET	PV_HC_ERETS
 
-/* void enter_user(unsigned long rip, unsigned long rsp): ERETU there. */
+/* long enter_user(unsigned long rip, unsigned long rsp): ERETU there. */
 	.globl enter_user
 enter_user:
+	mov	$PV_USER_CS, %edx
+	mov	$PV_USER_DS, %ecx
+	/* fall through */
+
+/*
+ * long enter_user_segs(rip, rsp, cs, ss): ERETU with these selectors.
+ * Returns 0 when user_event_handler() leaves user mode; -1 when the host
+ * refused the frame, whose #GP event_handler() saw and returned from.
+ */
+	.globl enter_user_segs
+enter_user_segs:
 	push	%rbp
 	push	%rbx
 	push	%r12
@@ -75,13 +88,19 @@ enter_user:
 	sub	$64, %rsp
 	movq	$0, 0(%rsp)		/* error code */
 	mov	%rdi, 8(%rsp)		/* rip */
-	movq	$PV_USER_CS, 16(%rsp)
+	mov	%rdx, 16(%rsp)		/* cs */
 	movq	$0x202, 24(%rsp)	/* rflags: IF */
 	mov	%rsi, 32(%rsp)		/* rsp */
-	movq	$PV_USER_DS, 40(%rsp)
+	mov	%rcx, 40(%rsp)		/* ss */
 	movq	$0, 48(%rsp)
 	movq	$0, 56(%rsp)
-	ERET	PV_HC_ERETU
+	push	%rax
+	push	%rcx
+	push	%r11
+	mov	$PV_HC_ERETU, %eax
+	syscall
+	mov	$-1, %rax		/* refused */
+	jmp	.Lrestore_kernel
 
 	.data
 	.balign 8

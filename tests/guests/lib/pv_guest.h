@@ -72,9 +72,14 @@ void event_handler(struct pv_event_frame *f);
  * User mode: enter_user() returns to user mode at @rip with @rsp (events
  * from there go to user_event_handler(), on the stack in the shared page's
  * rsp0; @regs are the saved registers, regs[14] = %rax); enter_user()
- * returns when user_event_handler() returns non-zero.
+ * returns 0 when user_event_handler() returns non-zero.  enter_user_segs()
+ * takes the CS and SS too, and returns -1 when the host refuses the frame
+ * (its #GP, at the hypercall's SYSCALL, goes to event_handler(), which
+ * must step over the 2 bytes).
  */
-void enter_user(unsigned long rip, unsigned long rsp);
+long enter_user(unsigned long rip, unsigned long rsp);
+long enter_user_segs(unsigned long rip, unsigned long rsp, unsigned long cs,
+		     unsigned long ss);
 int user_event_handler(struct pv_event_frame *f, unsigned long *regs);
 
 static inline long wrmsr_pv(unsigned int msr, unsigned long value)
