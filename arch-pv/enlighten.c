@@ -8,8 +8,10 @@
  * boot_params, and start the kernel.
  */
 #include <linux/init.h>
+#include <linux/instrumentation.h>
 #include <linux/cpufeature.h>
 #include <linux/kernel.h>
+#include <linux/mmu_context.h>
 #include <linux/notifier.h>
 #include <linux/panic_notifier.h>
 #include <linux/pgtable.h>
@@ -119,7 +121,8 @@ static void pv_write_cr4(unsigned long cr4)
 {
 }
 
-static unsigned long pv_get_debugreg(int regno)
+/* The debug-register accessors run in #DB and NMI entry: noinstr. */
+static noinstr unsigned long pv_get_debugreg(int regno)
 {
 	switch (regno) {
 	case 6:
@@ -137,11 +140,14 @@ static unsigned long pv_get_debugreg(int regno)
  * a breakpoint armed anyway is named, so that a debugger's silence has a
  * reason in the log.
  */
-static void pv_set_debugreg(int regno, unsigned long value)
+static noinstr void pv_set_debugreg(int regno, unsigned long value)
 {
-	if (regno == 7 && (value & 0xff))
+	if (regno == 7 && (value & 0xff)) {
+		instrumentation_begin();
 		pr_warn_once("pv: DR7 %#lx dropped: no hardware breakpoints\n",
 			     value);
+		instrumentation_end();
+	}
 }
 
 static unsigned long pv_store_tr(void)
@@ -149,9 +155,24 @@ static unsigned long pv_store_tr(void)
 	return GDT_ENTRY_TSS * 8;
 }
 
-/* The base a GS selector brings, from this kernel's GDT (0 for a null one). */
+/*
+ * The base a GS selector brings, as the CPU would take it: from this
+ * kernel's GDT, or from the LDT of the mm this CPU runs (a context switch
+ * loads the next task's selectors after switching to its mm); 0 for a
+ * null selector or one beyond its table.
+ */
 static unsigned long pv_gs_selector_base(unsigned int sel)
 {
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	if (sel & SEGMENT_TI_MASK) {
+		struct mm_struct *mm = this_cpu_read(cpu_tlbstate.loaded_mm);
+		struct ldt_struct *ldt = mm ? READ_ONCE(mm->context.ldt) : NULL;
+
+		if (!ldt || (sel >> 3) >= ldt->nr_entries)
+			return 0;
+		return get_desc_base(&ldt->entries[sel >> 3]);
+	}
+#endif
 	if (sel <= 3 || (sel & SEGMENT_TI_MASK) || (sel >> 3) >= GDT_ENTRIES)
 		return 0;
 	return get_desc_base(&get_cpu_gdt_ro(smp_processor_id())[sel >> 3]);
@@ -187,31 +208,90 @@ static void pv_nop_desc(const struct desc_ptr *desc)
 {
 }
 
+/*
+ * The LDT a process runs with: the host copies and checks it (only user
+ * code and data segments), and maps its copy for the CPU.  Called when
+ * the LDT or the mm changes, not on every context switch.
+ */
 static void pv_set_ldt(const void *desc, unsigned int entries)
 {
+	if (pv_hypercall2(PV_HC_SET_LDT, (unsigned long)desc, entries))
+		pr_warn_ratelimited("pv: the host refused an LDT of %u entries\n",
+				    entries);
 }
+
+/* The TLS descriptors this CPU's host GDT holds now. */
+static DEFINE_PER_CPU(struct desc_struct, pv_tls_loaded[GDT_ENTRY_TLS_ENTRIES]);
+
+/*
+ * A process's TLS descriptors (set_thread_area()), on every context
+ * switch: into this kernel's GDT, which the kernel reads, and into the
+ * host's copy, which the CPU reads; the hypercall only when they differ
+ * from what the host has, which 64-bit processes rarely make them.
+ */
+static void pv_load_tls(struct thread_struct *t, unsigned int cpu)
+{
+	struct desc_struct *loaded = per_cpu(pv_tls_loaded, cpu);
+	const u64 *d = (const u64 *)t->tls_array;
+
+	native_load_tls(t, cpu);
+	if (!memcmp(loaded, t->tls_array, sizeof(t->tls_array)))
+		return;
+	if (pv_hypercall3(PV_HC_SET_TLS, d[0], d[1], d[2])) {
+		pr_warn_ratelimited("pv: the host refused a TLS descriptor\n");
+		return;
+	}
+	memcpy(loaded, t->tls_array, sizeof(t->tls_array));
+}
+
+/**
+ * pv_install_ops() - put a table's operations into pv_ops
+ * @ops: pv's operations; its NULL slots leave pv_ops's as they are
+ *
+ * pv's tables are static (pv_guest_cpu_ops, pv_guest_irq_ops,
+ * pv_guest_mmu_ops) so that objtool finds each slot's target and checks
+ * that those noinstr code reaches are noinstr themselves.
+ */
+void __init pv_install_ops(const struct paravirt_patch_template *ops)
+{
+	const void * const *src = (const void * const *)ops;
+	void **dst = (void **)&pv_ops;
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(pv_ops) % sizeof(void *));
+	for (i = 0; i < sizeof(pv_ops) / sizeof(void *); i++)
+		if (src[i])
+			dst[i] = (void *)src[i];
+}
+
+static const struct paravirt_patch_template pv_guest_cpu_ops __initconst = {
+	.cpu = {
+		.io_delay = paravirt_nop,
+		.get_debugreg = pv_get_debugreg,
+		.set_debugreg = pv_set_debugreg,
+		.read_cr0 = pv_read_cr0,
+		.write_cr0 = (void *)paravirt_nop,
+		.write_cr4 = pv_write_cr4,
+		.load_tr_desc = paravirt_nop,
+		.load_gdt = pv_nop_desc,
+		.load_idt = pv_nop_desc,
+		.set_ldt = pv_set_ldt,
+		.load_tls = pv_load_tls,
+		.store_tr = pv_store_tr,
+		.load_gs_index = pv_load_gs_index,
+		.wbinvd = paravirt_nop,
+		.cpuid = pv_cpuid,
+		.read_msr = pv_read_msr,
+		.write_msr = pv_write_msr,
+		.read_msr_safe = pv_read_msr_safe,
+		.write_msr_safe = pv_write_msr_safe,
+		.read_pmc = pv_read_pmc,
+	},
+};
 
 static void __init pv_init_cpu_ops(void)
 {
-	pv_ops.cpu.io_delay = paravirt_nop;
-	pv_ops.cpu.get_debugreg = pv_get_debugreg;
-	pv_ops.cpu.set_debugreg = pv_set_debugreg;
-	pv_ops.cpu.read_cr0 = pv_read_cr0;
-	pv_ops.cpu.write_cr0 = (void *)paravirt_nop;
-	pv_ops.cpu.write_cr4 = pv_write_cr4;
-	pv_ops.cpu.load_tr_desc = paravirt_nop;
-	pv_ops.cpu.load_gdt = pv_nop_desc;
-	pv_ops.cpu.load_idt = pv_nop_desc;
-	pv_ops.cpu.set_ldt = pv_set_ldt;
-	pv_ops.cpu.store_tr = pv_store_tr;
-	pv_ops.cpu.load_gs_index = pv_load_gs_index;
-	pv_ops.cpu.wbinvd = paravirt_nop;
-	pv_ops.cpu.cpuid = pv_cpuid;
-	pv_ops.cpu.read_msr = pv_read_msr;
-	pv_ops.cpu.write_msr = pv_write_msr;
-	pv_ops.cpu.read_msr_safe = pv_read_msr_safe;
-	pv_ops.cpu.write_msr_safe = pv_write_msr_safe;
-	pv_ops.cpu.read_pmc = pv_read_pmc;
+	pv_install_ops(&pv_guest_cpu_ops);
 }
 
 /* --- The platform */
@@ -240,6 +320,12 @@ static char *__init pv_memory_setup(void)
 static void __init pv_arch_setup(void)
 {
 	setup_force_cpu_cap(X86_FEATURE_FRED);
+	/*
+	 * 32-bit processes make system calls with INT $0x80 (their vDSO
+	 * too): SYSENTER faults on pv, and FRED makes a 32-bit SYSCALL a #UD.
+	 */
+	setup_clear_cpu_cap(X86_FEATURE_SYSENTER32);
+	setup_clear_cpu_cap(X86_FEATURE_SYSCALL32);
 	pr_info("pv: no debug registers: hardware breakpoints and watchpoints are not offered\n");
 }
 

@@ -12,22 +12,23 @@
 #include "hypercall.h"
 #include "pv.h"
 
-__visible unsigned long pv_save_fl(void)
+/* Reached from noinstr code (entry, idle): noinstr, as objtool checks. */
+__visible noinstr unsigned long pv_save_fl(void)
 {
 	return this_cpu_read(pv_vcpu_shared.irq_enabled) ? X86_EFLAGS_IF : 0;
 }
 
-PV_CALLEE_SAVE_REGS_THUNK(pv_save_fl);
+__PV_CALLEE_SAVE_REGS_THUNK(pv_save_fl, ".noinstr.text");
 
-__visible void pv_irq_disable(void)
+__visible noinstr void pv_irq_disable(void)
 {
 	this_cpu_write(pv_vcpu_shared.irq_enabled, 0);
 	barrier();
 }
 
-PV_CALLEE_SAVE_REGS_THUNK(pv_irq_disable);
+__PV_CALLEE_SAVE_REGS_THUNK(pv_irq_disable, ".noinstr.text");
 
-__visible void pv_irq_enable(void)
+__visible noinstr void pv_irq_enable(void)
 {
 	this_cpu_write(pv_vcpu_shared.irq_enabled, 1);
 	barrier();
@@ -36,29 +37,36 @@ __visible void pv_irq_enable(void)
 		pv_hypercall0(PV_HC_IRQ_WINDOW);
 }
 
-PV_CALLEE_SAVE_REGS_THUNK(pv_irq_enable);
+__PV_CALLEE_SAVE_REGS_THUNK(pv_irq_enable, ".noinstr.text");
 
 /*
  * Called with interrupts off: HALT returns as soon as a line is pending,
  * even masked, and enabling then delivers it, so no wake-up is lost
- * between the two (what STI's shadow gives "sti; hlt").
+ * between the two (what STI's shadow gives "sti; hlt").  The idle loop
+ * calls both from noinstr code.
  */
-static void pv_safe_halt(void)
+static noinstr void pv_safe_halt(void)
 {
 	pv_hypercall0(PV_HC_HALT);
 	pv_irq_enable();
 }
 
-static void pv_halt(void)
+static noinstr void pv_halt(void)
 {
 	pv_hypercall0(PV_HC_HALT);
 }
 
+static const struct paravirt_patch_template pv_guest_irq_ops __initconst = {
+	.irq = {
+		.save_fl = PV_CALLEE_SAVE(pv_save_fl),
+		.irq_disable = PV_CALLEE_SAVE(pv_irq_disable),
+		.irq_enable = PV_CALLEE_SAVE(pv_irq_enable),
+		.safe_halt = pv_safe_halt,
+		.halt = pv_halt,
+	},
+};
+
 void __init pv_init_irq_ops(void)
 {
-	pv_ops.irq.save_fl = PV_CALLEE_SAVE(pv_save_fl);
-	pv_ops.irq.irq_disable = PV_CALLEE_SAVE(pv_irq_disable);
-	pv_ops.irq.irq_enable = PV_CALLEE_SAVE(pv_irq_enable);
-	pv_ops.irq.safe_halt = pv_safe_halt;
-	pv_ops.irq.halt = pv_halt;
+	pv_install_ops(&pv_guest_irq_ops);
 }

@@ -15,14 +15,16 @@
 /* This vCPU's CR3 as the kernel wrote it. */
 static DEFINE_PER_CPU(unsigned long, pv_cr3);
 
-__visible unsigned long pv_read_cr2(void)
+/* Reached from noinstr code (the #PF entry): noinstr. */
+__visible noinstr unsigned long pv_read_cr2(void)
 {
 	return this_cpu_read(pv_vcpu_shared.cr2);
 }
 
-PV_CALLEE_SAVE_REGS_THUNK(pv_read_cr2);
+__PV_CALLEE_SAVE_REGS_THUNK(pv_read_cr2, ".noinstr.text");
 
-static void pv_write_cr2(unsigned long cr2)
+/* The NMI entry saves and restores CR2: noinstr too. */
+static noinstr void pv_write_cr2(unsigned long cr2)
 {
 	this_cpu_write(pv_vcpu_shared.cr2, cr2);
 }
@@ -54,14 +56,20 @@ static void pv_flush_tlb_one_user(unsigned long addr)
 	pv_hypercall3(PV_HC_FLUSH_TLB, addr, 1, 0);
 }
 
+static const struct paravirt_patch_template pv_guest_mmu_ops __initconst = {
+	.mmu = {
+		.read_cr2 = PV_CALLEE_SAVE(pv_read_cr2),
+		.write_cr2 = pv_write_cr2,
+		.read_cr3 = pv_read_cr3,
+		.write_cr3 = pv_write_cr3,
+		.flush_tlb_user = pv_flush_tlb_user,
+		.flush_tlb_kernel = pv_flush_tlb_kernel,
+		.flush_tlb_one_user = pv_flush_tlb_one_user,
+	},
+};
+
 void __init pv_init_mmu_ops(void)
 {
 	this_cpu_write(pv_cr3, pv_boot_info.boot_pgd);
-	pv_ops.mmu.read_cr2 = PV_CALLEE_SAVE(pv_read_cr2);
-	pv_ops.mmu.write_cr2 = pv_write_cr2;
-	pv_ops.mmu.read_cr3 = pv_read_cr3;
-	pv_ops.mmu.write_cr3 = pv_write_cr3;
-	pv_ops.mmu.flush_tlb_user = pv_flush_tlb_user;
-	pv_ops.mmu.flush_tlb_kernel = pv_flush_tlb_kernel;
-	pv_ops.mmu.flush_tlb_one_user = pv_flush_tlb_one_user;
+	pv_install_ops(&pv_guest_mmu_ops);
 }

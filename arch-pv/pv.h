@@ -22,6 +22,8 @@ asmlinkage void __init __noreturn pv_start_kernel(const struct pv_boot_info *bi)
 void __init pv_console_init(void);
 void pv_console_write(const char *s, unsigned int len);
 void __init pv_early_event(struct pt_regs *regs);
+struct paravirt_patch_template;
+void __init pv_install_ops(const struct paravirt_patch_template *ops);
 void __init pv_init_irq_ops(void);
 void __init pv_init_mmu_ops(void);
 void __init pv_init_time_ops(void);

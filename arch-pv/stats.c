@@ -32,6 +32,8 @@ static const char * const pv_hypercall_names[PV_HC_MAX] = {
 	[PV_HC_CONSOLE_READ]	= "console_read",
 	[PV_HC_EXIT_COUNTS]	= "exit_counts",
 	[PV_HC_CPUID]		= "cpuid",
+	[PV_HC_SET_TLS]		= "set_tls",
+	[PV_HC_SET_LDT]		= "set_ldt",
 };
 
 static ssize_t exit_counts_show(struct kobject *kobj,

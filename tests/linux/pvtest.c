@@ -9,7 +9,10 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <asm/ldt.h>
+#include <elf.h>
 #include <errno.h>
+#include <sched.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -25,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -40,7 +44,10 @@ static void result(const char *name, const char *why)
 	} else {
 		printf("PASS %s\n", name);
 	}
-	fflush(stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "pvtest: writing to stdout failed: %s\n", strerror(errno));
+		clearerr(stdout);
+	}
 }
 
 static const char *fork_exec(void)
@@ -1475,6 +1482,286 @@ static const char *vdso_getcpu(void)
 	return "the CPUNODE segment names another CPU";
 }
 
+/*
+ * 32-bit code in a 64-bit process: a far jump to the 32-bit user CS (or
+ * ia32_target_cs), system calls with INT $0x80 (getpid, and write with a
+ * pointer below 4 GiB), a far jump back.  RSP is kept in memory: 32-bit code has no
+ * use of its upper half.
+ */
+long ia32_syscall3(long nr, long a, long b, long c);
+asm(".pushsection .text\n"
+    "ia32_syscall3:\n"
+    "	push %rbx\n"
+    "	push %rbp\n"
+    "	mov %rsp, ia32_saved_rsp(%rip)\n"
+    "	mov %rdi, %rax\n"
+    "	mov %rsi, %rbx\n"
+    "	xchg %rdx, %rcx\n"		/* ia32: %ebx, %ecx, %edx */
+    "	ljmpl *ia32_target(%rip)\n"
+    ".code32\n"
+    "1:	int $0x80\n"
+    "	ljmp $0x33, $2f\n"
+    ".code64\n"
+    "2:	mov ia32_saved_rsp(%rip), %rsp\n"
+    "	pop %rbp\n"
+    "	pop %rbx\n"
+    "	movslq %eax, %rax\n"
+    "	ret\n"
+    ".popsection\n"
+    ".pushsection .data\n"
+    "ia32_target: .long 1b\n"
+    ".globl ia32_target_cs\n"
+    "ia32_target_cs: .word 0x23\n"
+    "ia32_saved_rsp: .quad 0\n"
+    ".popsection\n");
+
+static char ia32_text[] = "through int 0x80";
+extern unsigned short ia32_target_cs;
+
+/*
+ * 32-bit code in an LDT code segment of its own (modify_ldt with
+ * contents 2; Linux takes only data segments as TLS), far-jumped to as
+ * any 32-bit CS: the kernel must return to it after INT $0x80.  The
+ * entry is cleared again afterwards.
+ */
+static const char *ia32_ldt_code_segment(void)
+{
+	struct user_desc d = {
+		.entry_number = 1, .limit = 0xfffff, .seg_32bit = 1,
+		.contents = 2 /* code */, .limit_in_pages = 1, .useable = 1,
+	};
+	const char *why = NULL;
+
+	if (syscall(SYS_modify_ldt, 1, &d, sizeof(d)))
+		return "modify_ldt of a code segment failed";
+	ia32_target_cs = 1 << 3 | 7;
+	if (ia32_syscall3(20 /* getpid */, 0, 0, 0) != getpid())
+		why = "getpid from an LDT code segment gave another pid";
+	ia32_target_cs = 0x23;
+	d = (struct user_desc) { .entry_number = 1, .read_exec_only = 1,
+				 .seg_not_present = 1 };
+	if (syscall(SYS_modify_ldt, 1, &d, sizeof(d)))
+		why = "clearing the LDT entry failed";
+	return why;
+}
+
+static const char *ia32_int80(void)
+{
+	char buf[32] = "";
+	const char *why;
+	int fd[2];
+	long n;
+
+	if (ia32_syscall3(20 /* getpid */, 0, 0, 0) != getpid())
+		return "32-bit getpid gave another pid";
+	why = ia32_ldt_code_segment();
+	if (why)
+		return why;
+	if (pipe(fd))
+		return "pipe failed";
+	n = ia32_syscall3(4 /* write */, fd[1], (long)ia32_text, sizeof(ia32_text));
+	if (n != sizeof(ia32_text) || read(fd[0], buf, sizeof(buf)) != n ||
+	    strcmp(buf, ia32_text)) {
+		printf("  32-bit write returned %ld\n", n);
+		return "32-bit write did not reach the pipe";
+	}
+	close(fd[0]);
+	close(fd[1]);
+	return NULL;
+}
+
+/*
+ * A 32-bit program: an ELF32 image written to /tmp and run.  It pushes
+ * and pops on its own stack below 4 GiB, calls getpid and exits with 42,
+ * all with INT $0x80: the kernel must load it and enter and leave 32-bit
+ * user mode.
+ */
+static const char *ia32_exec(void)
+{
+	static const unsigned char code[] = {
+		0xbb, 42, 0, 0, 0,		/* mov $42, %ebx */
+		0x53,				/* push %ebx */
+		0xb8, 20, 0, 0, 0,		/* mov $20, %eax: getpid */
+		0xcd, 0x80,			/* int $0x80 */
+		0x5b,				/* pop %ebx */
+		0xb8, 1, 0, 0, 0,		/* mov $1, %eax: exit */
+		0xcd, 0x80,			/* int $0x80 */
+	};
+	const unsigned int base = 0x08048000, hdrs = sizeof(Elf32_Ehdr) + sizeof(Elf32_Phdr);
+	unsigned char image[256] = { 0 };
+	Elf32_Ehdr *eh = (Elf32_Ehdr *)image;
+	Elf32_Phdr *ph = (Elf32_Phdr *)(image + sizeof(*eh));
+	const char *path = "/tmp/pvtest-ia32";
+	int status;
+	pid_t pid;
+	FILE *f;
+
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS32;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = EM_386;
+	eh->e_version = EV_CURRENT;
+	eh->e_entry = base + hdrs;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_ehsize = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 1;
+	ph->p_type = PT_LOAD;
+	ph->p_vaddr = ph->p_paddr = base;
+	ph->p_filesz = ph->p_memsz = hdrs + sizeof(code);
+	ph->p_flags = PF_R | PF_X;
+	ph->p_align = 4096;
+	memcpy(image + hdrs, code, sizeof(code));
+
+	f = fopen(path, "w");
+	if (!f || fwrite(image, 1, hdrs + sizeof(code), f) != hdrs + sizeof(code) ||
+	    fclose(f) || chmod(path, 0755))
+		return "cannot write the 32-bit program";
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return "fork failed";
+	if (!pid) {
+		execl(path, path, (char *)NULL);
+		_exit(errno == ENOEXEC ? 98 : 99);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return "waitpid failed";
+	unlink(path);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 42)
+		return NULL;
+	printf("  32-bit program: %s %d\n",
+	       WIFSIGNALED(status) ? "killed by signal" : "exit status",
+	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	return "the 32-bit program did not run to its exit(42)";
+}
+
+static volatile unsigned int seg_marker[2] = { 0x5e6a0001, 0x5e6a0002 };
+
+/* A data segment of 4 KiB at @base, as modify_ldt() or set_thread_area() take it. */
+static struct user_desc data_segment(int entry, const volatile void *base)
+{
+	return (struct user_desc) {
+		.entry_number = entry,
+		.base_addr = (unsigned int)(unsigned long)base,
+		.limit = 0xfff,
+		.seg_32bit = 1,
+		.contents = 0,		/* data */
+		.useable = 1,
+	};
+}
+
+static unsigned int gs_read(void)
+{
+	unsigned int v;
+
+	asm volatile("movl %%gs:0, %0" : "=r" (v));
+	return v;
+}
+
+static void gs_load(unsigned int sel)
+{
+	asm volatile("mov %0, %%gs" : : "r" (sel));
+}
+
+/*
+ * Each process reads its own marker through GS while the other runs:
+ * 200 rounds of sched_yield() switch between them (and between their
+ * LDTs or TLS descriptors).  Returns the number of wrong reads.
+ */
+static int gs_rounds(unsigned int want)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < 200; i++) {
+		sched_yield();
+		bad += gs_read() != want;
+	}
+	return bad;
+}
+
+/* Run @child_body in a child and the same rounds here; 0 when both read right. */
+static const char *two_segment_processes(int (*setup)(int which), const char *what)
+{
+	static char why[96];
+	int status, bad;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return "fork failed";
+	if (!pid) {
+		pid_t gc;
+		int gbad;
+
+		/* Child: marker 0; its own child: marker 1, set after the fork. */
+		if (setup(0))
+			_exit(100);
+		gc = fork();
+		if (gc < 0)
+			_exit(101);
+		if (!gc)
+			_exit(setup(1) ? 102 : gs_rounds(seg_marker[1]) ? 103 : 0);
+		gbad = gs_rounds(seg_marker[0]);
+		if (waitpid(gc, &status, 0) != gc || !WIFEXITED(status))
+			_exit(104);
+		_exit(gbad ? 105 : WEXITSTATUS(status));
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return "waitpid failed";
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return NULL;
+	bad = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+	snprintf(why, sizeof(why), "%s: %s", what,
+		 bad == 100 || bad == 102 ? "the kernel refused the segment" :
+		 bad == 103 || bad == 105 ? "a process read through another's segment" :
+		 bad < 0 ? "a process died of a signal" : "fork or wait failed");
+	return why;
+}
+
+static int ldt_setup(int which)
+{
+	struct user_desc d = data_segment(0, &seg_marker[which]);
+	unsigned int limit = 0;
+
+	if (syscall(SYS_modify_ldt, 1, &d, sizeof(d)))
+		return 1;
+	asm volatile("lsl %1, %0" : "+r" (limit) : "r" (0x7));
+	if (limit != 0xfff)
+		return 1;
+	gs_load(0x7);			/* LDT entry 0, RPL 3 */
+	return gs_read() != seg_marker[which];
+}
+
+/* modify_ldt(): an LDT per process, used through GS across switches. */
+static const char *ldt_segments(void)
+{
+	return two_segment_processes(ldt_setup, "LDT");
+}
+
+static int tls_setup(int which)
+{
+	/* A fixed entry: the second process changes the one it inherited. */
+	static struct user_desc d;
+	long r;
+
+	d = data_segment(which ? 12 : -1, &seg_marker[which]);
+	r = ia32_syscall3(243 /* set_thread_area */, (long)&d, 0, 0);
+	if (r || d.entry_number != 12)
+		return 1;
+	gs_load(12 * 8 + 3);
+	return gs_read() != seg_marker[which];
+}
+
+/* set_thread_area(): 32-bit TLS descriptors per process, through GS. */
+static const char *tls_segments(void)
+{
+	return two_segment_processes(tls_setup, "TLS");
+}
+
 int main(void)
 {
 	result("fork-exec-wait", fork_exec());
@@ -1503,6 +1790,10 @@ int main(void)
 	result("fsgsbase-context-switch", fsgsbase_switch());
 	result("vdso-getcpu", vdso_getcpu());
 	result("far-ret-iret", far_transfers());
+	result("ia32-int80", ia32_int80());
+	result("ia32-exec", ia32_exec());
+	result("modify-ldt-per-process", ldt_segments());
+	result("set-thread-area-per-process", tls_segments());
 	result("hostile-user-state", torture());
 	printf("pvtest: %d failed\n", failures);
 	return failures;
