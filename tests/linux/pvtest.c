@@ -1682,7 +1682,10 @@ static int gs_rounds(unsigned int want)
 	return bad;
 }
 
-/* Run @child_body in a child and the same rounds here; 0 when both read right. */
+/*
+ * @setup(0) in a child, @setup(1) in its child: each then reads its own
+ * marker through GS while the other runs.  NULL when both read right.
+ */
 static const char *two_segment_processes(int (*setup)(int which), const char *what)
 {
 	static char why[96];
