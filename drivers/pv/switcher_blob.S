@@ -98,38 +98,33 @@ sw_iret:
 	iretq
 
 /*
- * SYSCALL from the guest: a hypercall, or (later) a guest user syscall.
- * The CPU left the guest RIP in %rcx, RFLAGS in %r11 and the guest's RSP
- * in place: build the frame an exception would have, on our stack.
+ * SYSCALL from the guest: a hypercall, or a guest user syscall.  The CPU
+ * left the guest RIP in %rcx, RFLAGS in %r11 and the guest's RSP in
+ * place: build the frame an exception would have, on our stack, with the
+ * CS of the code that made it (64-bit through LSTAR, 32-bit through CSTAR:
+ * AMD CPUs have SYSCALL in 32-bit code).
  */
+.macro SYSCALL_ENTRY cs
+	endbr64
+	mov	%rsp, cpu + SW_SCRATCH(%rip)
+	lea	frame + SWF_SIZE(%rip), %rsp
+	push	$__USER_DS
+	push	cpu + SW_SCRATCH(%rip)
+	push	%r11
+	push	$\cs
+	push	%rcx
+	push	$0
+	push	$SW_VECTOR_SYSCALL
+	jmp	sw_exit
+.endm
+
 	.org sw_base + SW_SYSCALL_ENTRY
 sw_syscall:
-	endbr64
-	mov	%rsp, cpu + SW_SCRATCH(%rip)
-	lea	frame + SWF_SIZE(%rip), %rsp
-	push	$__USER_DS
-	push	cpu + SW_SCRATCH(%rip)
-	push	%r11
-	push	$__USER_CS
-	push	%rcx
-	push	$0
-	push	$SW_VECTOR_SYSCALL
-	jmp	sw_exit
+	SYSCALL_ENTRY __USER_CS
 
-/* SYSCALL from 32-bit code (AMD CPUs have it): the same, with its CS. */
 	.org sw_base + SW_SYSCALL32_ENTRY
 sw_syscall32:
-	endbr64
-	mov	%rsp, cpu + SW_SCRATCH(%rip)
-	lea	frame + SWF_SIZE(%rip), %rsp
-	push	$__USER_DS
-	push	cpu + SW_SCRATCH(%rip)
-	push	%r11
-	push	$__USER32_CS
-	push	%rcx
-	push	$0
-	push	$SW_VECTOR_SYSCALL
-	jmp	sw_exit
+	SYSCALL_ENTRY __USER32_CS
 
 /* Every event from the guest ends here with vector and error code pushed. */
 sw_exit:
