@@ -210,7 +210,8 @@ struct pv_event_frame {		/* = FRED's stack frame */
 	__u64 rip;		/* where the event happened (after a syscall) */
 	/*
 	 * bits 15:0 selector (PV_KERNEL_CS; in user mode the CS it ran with:
-	 * PV_USER_CS, PV_USER32_CS or one of its LDT), 17:16 old level
+	 * PV_USER_CS, PV_USER32_CS or one of its TLS or LDT entries),
+	 * 17:16 old level
 	 */
 	__u64 cs;
 	__u64 rflags;		/* IF = the virtual interrupt flag */
