@@ -268,7 +268,7 @@ struct host_state {
  * guest runs with CR4.PKE clear, so it can neither use nor change the
  * host's (cpuid.c); XCR0 and CPUID faulting are cpuid.c's too.
  */
-static void load_guest_state(struct pv_vcpu *vcpu, struct host_state *h)
+static void save_host_state(struct host_state *h)
 {
 	savesegment(ds, h->ds_sel);
 	savesegment(es, h->es_sel);
@@ -278,8 +278,8 @@ static void load_guest_state(struct pv_vcpu *vcpu, struct host_state *h)
  * The host's selectors back.  Equal numbers need no load only when null:
  * another one may name one of the guest's descriptors (TLS, LDT) now.
  */
-static void save_guest_state(struct pv_vcpu *vcpu, const struct host_state *h,
-			     bool save)
+static void restore_host_state(struct pv_vcpu *vcpu, const struct host_state *h,
+			       bool save)
 {
 	u16 ds, es;
 
@@ -497,7 +497,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	 */
 	gs_loaded = false;
 	asm volatile("lldt %w0" : : "r" (0));
-	load_guest_state(vcpu, &h);
+	save_host_state(&h);
 
 	/* The guest's XCR0, CPUID faulting: cpuid.c. */
 	pv_cpu_model_enter(vcpu, &cpu_model);
@@ -550,7 +550,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	 * registers hold then is the launcher's.
 	 */
 	guest_ran = f->vector != SW_VECTOR_SWITCHER_FAULT;
-	save_guest_state(vcpu, &h, guest_ran);
+	restore_host_state(vcpu, &h, guest_ran);
 	savesegment(fs, fs_sel);
 	savesegment(gs, gs_sel);
 	if (guest_ran) {
