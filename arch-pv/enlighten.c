@@ -83,6 +83,14 @@ static u64 pv_read_msr_safe(unsigned int msr, int *err)
 	*err = 0;
 	if (pv_msr_is_host(msr))
 		return pv_hypercall1(PV_HC_RDMSR, msr);
+	/*
+	 * No APIC, but its base MSR says which CPU is the BSP: the topology
+	 * code trusts the enumeration (pv_smp_config()) only if the boot
+	 * CPU has the bit; without it, it assumes a kdump kernel and runs
+	 * on one CPU.
+	 */
+	if (msr == MSR_IA32_APICBASE)
+		return smp_processor_id() ? 0 : MSR_IA32_APICBASE_BSP;
 	*err = -EIO;
 	return 0;
 }
@@ -404,6 +412,7 @@ static void __init pv_smp_prepare_boot_cpu(void)
 static void __init pv_init_platform(void)
 {
 	smp_ops.smp_prepare_boot_cpu = pv_smp_prepare_boot_cpu;
+	pv_smp_init();
 	machine_ops.power_off = pv_power_off;
 	machine_ops.halt = pv_power_off;
 	machine_ops.restart = pv_restart;

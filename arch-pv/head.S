@@ -66,6 +66,30 @@ SYM_CODE_END(pv_early_event_entry)
 	__FINIT
 
 /*
+ * Where PV_HC_VCPU_START starts an AP (arch/x86/pv/smp.c): on its idle
+ * task's stack, %rdi its CPU number.  Not __INIT: CPU hotplug starts it
+ * again long after boot.
+ */
+	.text
+SYM_CODE_START(pv_secondary_startup_64)
+	UNWIND_HINT_END_OF_STACK
+	ANNOTATE_NOENDBR
+	cld
+	mov	%rdi, %r12
+
+	/* GS base: this CPU's per-CPU area, before any C code runs. */
+	mov	$PV_HC_WRMSR, %eax
+	mov	$MSR_GS_BASE, %edi
+	movq	__per_cpu_offset(, %r12, 8), %rsi
+	syscall
+	UNWIND_HINT_END_OF_STACK	/* back from the host, as we left */
+
+	/* As if called: task_pt_regs() leaves %rsp 8 off 16-byte alignment. */
+	mov	%r12, %rdi
+	jmp	pv_cpu_bringup_and_idle	/* does not return */
+SYM_CODE_END(pv_secondary_startup_64)
+
+/*
  * unsigned int pv_load_user_gs(unsigned int sel, unsigned long kernel_gs_base)
  *
  * Loads %gs with the user's selector @sel (0 when it cannot be loaded, as
@@ -74,7 +98,6 @@ SYM_CODE_END(pv_early_event_entry)
  * kernel and its user, and the load took the descriptor's base.  Call
  * with interrupts off.  Returns the selector loaded.
  */
-	.text
 SYM_FUNC_START(pv_load_user_gs)
 1:	movl	%edi, %gs
 	_ASM_EXTABLE_TYPE(1b, 1b, EX_TYPE_ZERO_REG | EX_DATA_REG(7))	/* %edi */

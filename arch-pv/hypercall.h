@@ -10,9 +10,12 @@
 #include <asm/unwind_hints.h>
 #include <pv/abi.h>
 
-static __always_inline long pv_hypercall3(unsigned long nr, unsigned long a1,
-					  unsigned long a2, unsigned long a3)
+static __always_inline long pv_hypercall5(unsigned long nr, unsigned long a1,
+					  unsigned long a2, unsigned long a3,
+					  unsigned long a4, unsigned long a5)
 {
+	register unsigned long r10 asm("r10") = a4;
+	register unsigned long r8 asm("r8") = a5;
 	long ret;
 
 	/*
@@ -22,10 +25,24 @@ static __always_inline long pv_hypercall3(unsigned long nr, unsigned long a1,
 	asm volatile(UNWIND_HINT_SAVE
 		     "syscall\n\t"
 		     UNWIND_HINT_RESTORE
-		     : "=a" (ret), "+D" (a1), "+S" (a2), "+d" (a3)
+		     : "=a" (ret), "+D" (a1), "+S" (a2), "+d" (a3), "+r" (r10),
+		       "+r" (r8)
 		     : "a" (nr)
-		     : "rcx", "r11", "r8", "r9", "r10", "memory");
+		     : "rcx", "r11", "r9", "memory");
 	return ret;
+}
+
+static __always_inline long pv_hypercall4(unsigned long nr, unsigned long a1,
+					  unsigned long a2, unsigned long a3,
+					  unsigned long a4)
+{
+	return pv_hypercall5(nr, a1, a2, a3, a4, 0);
+}
+
+static __always_inline long pv_hypercall3(unsigned long nr, unsigned long a1,
+					  unsigned long a2, unsigned long a3)
+{
+	return pv_hypercall5(nr, a1, a2, a3, 0, 0);
 }
 
 static __always_inline long pv_hypercall2(unsigned long nr, unsigned long a1,

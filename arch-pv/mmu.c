@@ -3,10 +3,16 @@
  * pv guest: CR2, CR3 and TLB flushes.  The host's shadow page tables
  * behave like a TLB that knows no global pages and no PCIDs: the kernel
  * writes its page tables as on hardware and flushes them through these
- * operations.
+ * operations.  Each vCPU has its own: a flush of other CPUs' TLBs is one
+ * hypercall for all of them, which waits only for vCPUs that are running
+ * (no IPIs, no waiting for a vCPU the host has descheduled).  Page tables
+ * are then freed after an RCU grace period, not after the IPIs that
+ * lockless walkers (GUP-fast) would otherwise hold off, as on Xen PV and
+ * KVM's PV TLB flush.
  */
 #include <linux/init.h>
 #include <asm/paravirt.h>
+#include <asm/tlb.h>
 #include <asm/tlbflush.h>
 
 #include "hypercall.h"
@@ -56,6 +62,25 @@ static void pv_flush_tlb_one_user(unsigned long addr)
 	pv_hypercall3(PV_HC_FLUSH_TLB, addr, 1, 0);
 }
 
+static void pv_flush_tlb_multi(const struct cpumask *cpus,
+			       const struct flush_tlb_info *info)
+{
+	unsigned long nr = 0;
+
+	/* Freed page tables: the shadows of the tables go too. */
+	if (info->end != TLB_FLUSH_ALL && !info->freed_tables)
+		nr = (info->end - info->start) >> PAGE_SHIFT;
+	if (pv_hypercall4(PV_HC_FLUSH_TLB_MULTI, pv_vcpu_mask(cpus),
+			  info->start, nr, 0))
+		panic("pv: the host refused a TLB flush of other vCPUs");
+}
+
+/* An AP starts on swapper_pg_dir (pv_kick_ap()). */
+void pv_mmu_init_ap(void)
+{
+	this_cpu_write(pv_cr3, __pa(swapper_pg_dir));
+}
+
 static const struct paravirt_patch_template pv_guest_mmu_ops __initconst = {
 	.mmu = {
 		.read_cr2 = PV_CALLEE_SAVE(pv_read_cr2),
@@ -65,6 +90,8 @@ static const struct paravirt_patch_template pv_guest_mmu_ops __initconst = {
 		.flush_tlb_user = pv_flush_tlb_user,
 		.flush_tlb_kernel = pv_flush_tlb_kernel,
 		.flush_tlb_one_user = pv_flush_tlb_one_user,
+		.flush_tlb_multi = pv_flush_tlb_multi,
+		.tlb_remove_table = tlb_remove_table,
 	},
 };
 

@@ -11,6 +11,7 @@
 #include <pv/abi.h>
 
 struct pt_regs;
+struct cpumask;
 
 /* This vCPU's shared page (abi.h). */
 DECLARE_PER_CPU_PAGE_ALIGNED(struct pv_vcpu_shared, pv_vcpu_shared);
@@ -28,6 +29,12 @@ void __init pv_init_irq_ops(void);
 void __init pv_init_mmu_ops(void);
 void __init pv_init_time_ops(void);
 void pv_register_shared_page(void);
+void __init pv_smp_init(void);
+u64 pv_vcpu_mask(const struct cpumask *mask);
+void pv_mmu_init_ap(void);
+void pv_lines_online(void);
+extern char pv_secondary_startup_64[];
+asmlinkage void __noreturn pv_cpu_bringup_and_idle(unsigned int cpu);
 asmlinkage unsigned int pv_load_user_gs(unsigned int sel,
 					unsigned long kernel_gs_base);
 

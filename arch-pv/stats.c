@@ -34,6 +34,8 @@ static const char * const pv_hypercall_names[PV_HC_MAX] = {
 	[PV_HC_CPUID]		= "cpuid",
 	[PV_HC_SET_TLS]		= "set_tls",
 	[PV_HC_SET_LDT]		= "set_ldt",
+	[PV_HC_VCPU_STOP]	= "vcpu_stop",
+	[PV_HC_FLUSH_TLB_MULTI]	= "flush_tlb_multi",
 };
 
 static ssize_t exit_counts_show(struct kobject *kobj,

@@ -8,7 +8,9 @@
 #include <linux/clocksource.h>
 #include <linux/init.h>
 #include <linux/sched_clock.h>
+#include <linux/static_call.h>
 #include <linux/cpufeature.h>
+#include <asm/apic.h>
 #include <asm/idtentry.h>
 #include <asm/irq_regs.h>
 #include <asm/irq_vectors.h>
@@ -121,7 +123,8 @@ static void pv_setup_percpu_clockev(void)
 {
 	struct clock_event_device *evt = this_cpu_ptr(&pv_clockevent);
 
-	if (pv_hypercall2(PV_HC_IRQ_BIND, PV_LINE_TIMER, PV_TIMER_VECTOR))
+	if (pv_hypercall3(PV_HC_IRQ_BIND, PV_LINE_TIMER, PV_TIMER_VECTOR,
+			  cpuid_to_apicid[smp_processor_id()]))
 		panic("pv: cannot bind the timer's interrupt line");
 	evt->name = "pv-timer";
 	evt->features = CLOCK_EVT_FEAT_ONESHOT;
@@ -133,8 +136,24 @@ static void pv_setup_percpu_clockev(void)
 	clockevents_config_and_register(evt, NSEC_PER_SEC, 1000, LONG_MAX);
 }
 
+/*
+ * Steal time: how long the host kept this vCPU's thread waiting for a
+ * CPU, which the host writes into the shared page before each entry.
+ * The scheduler shows it in /proc/stat and top (st).
+ */
+static u64 pv_guest_steal_clock(int cpu)
+{
+	return READ_ONCE(per_cpu(pv_vcpu_shared, cpu).steal);
+}
+
 static void __init pv_timer_init(void)
 {
+	if (pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_STEAL_TIME) {
+		static_call_update(pv_steal_clock, pv_guest_steal_clock);
+		static_key_slow_inc(&paravirt_steal_enabled);
+	} else {
+		pr_info("pv: the host keeps no steal time\n");
+	}
 	pv_vdso_clock_init();
 	clocksource_register_hz(&pv_clocksource, NSEC_PER_SEC);
 	paravirt_set_sched_clock(pv_sched_clock);
@@ -154,8 +173,9 @@ static int pv_set_wallclock(const struct timespec64 *now)
 void __init pv_init_time_ops(void)
 {
 	/*
-	 * The host's TSC is the clock, the same on every vCPU: no global
-	 * "last value" is needed to keep readings monotonic.
+	 * The host's TSC is the clock, with the same scale and starting
+	 * point on every vCPU: no global "last value" is needed to keep
+	 * readings monotonic across CPUs.
 	 */
 	pvclock_set_flags(PVCLOCK_TSC_STABLE_BIT);
 	x86_platform.calibrate_tsc = pv_tsc_khz;

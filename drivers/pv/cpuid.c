@@ -27,6 +27,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
@@ -43,6 +44,35 @@
 /* The largest leaf of each range the guest is shown. */
 #define PV_CPUID_MAX_BASIC	0xd
 #define PV_CPUID_MAX_EXT	0x80000008
+
+/*
+ * The topology the guest sees: one package of as many cores as the VM has
+ * vCPUs, one thread each, APIC ID = vCPU number, the last-level cache
+ * shared by all.  Nothing of the host's: its vCPU threads run on whatever
+ * host CPUs the scheduler picks, so the host's siblings mean nothing to
+ * the guest's scheduler.  Counts are rounded up to a power of two, as the
+ * fields that hold them are APIC ID widths.
+ */
+static u32 topo_width(struct pv_vcpu *vcpu)
+{
+	return roundup_pow_of_two(max(READ_ONCE(vcpu->vm->vcpu_id_limit), 1U));
+}
+
+/* Leaf 0xb: level 0 threads (1 per core), level 1 cores (the vCPUs). */
+static void cpuid_topology(struct pv_vcpu *vcpu, u32 subleaf, u32 *r)
+{
+	r[2] = subleaf & 0xff;
+	r[3] = vcpu->id;	/* x2APIC ID */
+	if (subleaf == 0) {
+		r[0] = 0;		/* no bits for threads */
+		r[1] = 1;
+		r[2] |= 1 << 8;		/* SMT */
+	} else if (subleaf == 1) {
+		r[0] = ilog2(topo_width(vcpu));
+		r[1] = max(READ_ONCE(vcpu->vm->vcpu_id_limit), 1U);
+		r[2] |= 2 << 8;		/* core */
+	}
+}
 
 static u64 host_xcr0(void)
 {
@@ -147,7 +177,9 @@ void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r)
 		break;
 	case 1:
 		r[0] = h[0];		/* family, model, stepping */
-		r[1] = h[1] & 0x00ffffff;	/* not the host's APIC ID */
+		/* CLFLUSH size, brand; this vCPU's APIC ID, the VM's count */
+		r[1] = (h[1] & 0x0000ffff) | (vcpu->id << 24) |
+		       (topo_width(vcpu) & 0xff) << 16;
 		/*
 		 * SSE3, PCLMULQDQ, SSSE3, CX16, SSE4.1, SSE4.2, MOVBE, POPCNT,
 		 * AES, RDRAND, and "a hypervisor is there".  XSAVE and
@@ -165,16 +197,30 @@ void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r)
 		/*
 		 * FPU, VME, DE, PSE, TSC, MSR, PAE, CX8, SEP, PGE (the host
 		 * keeps global translations, abi.rst), CMOV, PSE36, CLFSH,
-		 * MMX, FXSR, SSE, SSE2, SS, HTT.
+		 * MMX, FXSR, SSE, SSE2, SS; HTT with more than one vCPU.
 		 */
 		r[3] = h[3] & (BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) |
 			       BIT(5) | BIT(6) | BIT(8) | BIT(11) | BIT(13) |
 			       BIT(15) | BIT(17) | BIT(19) | BIT(23) | BIT(24) |
-			       BIT(25) | BIT(26) | BIT(27) | BIT(28));
+			       BIT(25) | BIT(26) | BIT(27));
+		if (READ_ONCE(vcpu->vm->vcpu_id_limit) > 1)
+			r[3] |= BIT(28);
 		break;
 	case 2:			/* cache descriptors */
-	case 4:			/* cache parameters */
 		memcpy(r, h, sizeof(h));
+		break;
+	case 4:			/* cache parameters, with our topology */
+		memcpy(r, h, sizeof(h));
+		if (!(h[0] & 0x1f))	/* no more caches */
+			break;
+		r[0] &= 0x3fff;
+		r[0] |= min(topo_width(vcpu) - 1, 63U) << 26;
+		/* Level 3 is shared by every vCPU; the others by none. */
+		if ((h[0] >> 5 & 7) >= 3)
+			r[0] |= (topo_width(vcpu) - 1) << 14;
+		break;
+	case 0xb:
+		cpuid_topology(vcpu, subleaf, r);
 		break;
 	case 7:
 		if (subleaf == 0) {
@@ -234,6 +280,9 @@ void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r)
 	case 0x80000008:
 		/* Physical address bits; a 4-level guest has 48 virtual. */
 		r[0] = (h[0] & 0xff) | 48 << 8;
+		/* AMD's count of cores, and the APIC ID bits they take */
+		r[2] = (max(READ_ONCE(vcpu->vm->vcpu_id_limit), 1U) - 1) |
+		       ilog2(topo_width(vcpu)) << 12;
 		break;
 	}
 }

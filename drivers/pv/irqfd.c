@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pvhost: irqfds.  PV_IRQFD ties an eventfd to one of the VM's interrupt
- * lines: a write to the eventfd raises the line on vCPU 0, from whatever
+ * lines: a write to the eventfd raises the line (on the vCPU the guest
+ * routed it to, lines.c), from whatever
  * thread wrote it and without a system call into pvhost.  A device thread
  * of the launcher signals its interrupt as it signals anything else.
  * This is KVM's irqfd, without resampling: pv lines are edges.
@@ -39,14 +40,11 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync,
 {
 	struct pv_irqfd *irqfd = container_of(wait, struct pv_irqfd, wait);
 	__poll_t flags = key_to_poll(key);
-	struct pv_vcpu *vcpu;
 	u64 count;
 
 	if (flags & EPOLLIN) {
 		eventfd_ctx_do_read(irqfd->ctx, &count);
-		vcpu = READ_ONCE(irqfd->vm->vcpus[0]);
-		if (vcpu)
-			pv_raise_line(vcpu, irqfd->line);
+		pv_raise_device_line(irqfd->vm, irqfd->line);
 	}
 	/* The eventfd is being closed: stop listening (its lock is held). */
 	if (flags & EPOLLHUP)
@@ -121,8 +119,8 @@ static int irqfd_assign(struct pv_vm *vm, struct file *file,
 		spin_lock_irqsave(&irqfd->wqh->lock, flags);
 		eventfd_ctx_do_read(ctx, &count);
 		spin_unlock_irqrestore(&irqfd->wqh->lock, flags);
-		if (count && vm->vcpus[0])
-			pv_raise_line(vm->vcpus[0], line);
+		if (count)
+			pv_raise_device_line(vm, line);
 	}
 	return 0;
 }
@@ -147,7 +145,7 @@ int pv_irqfd(struct pv_vm *vm, void __user *argp)
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.line == PV_LINE_TIMER || req.line >= PV_NR_LINES || req.pad ||
+	if (req.line == PV_LINE_TIMER || req.line >= PV_LINE_IPI_FIRST || req.pad ||
 	    (req.flags & ~PV_IRQFD_DEASSIGN))
 		return -EINVAL;
 	f = fdget(req.fd);

@@ -156,88 +156,13 @@ int pv_rdmsr(struct pv_vcpu *vcpu, u64 msr, u64 *value)
 	}
 }
 
-/* Invalidating a few pages is cheaper one by one than starting over. */
-#define PV_FLUSH_ONE_BY_ONE	64
-/* The end of the lower half of a 4-level address space. */
-#define PV_LOWER_HALF_END	BIT_ULL(47)
-
-static u64 flush_tlb(struct pv_vcpu *vcpu, u64 gva, u64 nr, u64 flags)
-{
-	u64 i;
-
-	if (flags & ~PV_FLUSH_GLOBAL)
-		return -PV_EINVAL;
-	if (flags & PV_FLUSH_GLOBAL)
-		return pv_mmu_reset(vcpu);
-	/* Everything, or many pages of the lower half: as a CR3 load does. */
-	if (!nr || (nr > PV_FLUSH_ONE_BY_ONE && gva < PV_LOWER_HALF_END &&
-		    nr <= (PV_LOWER_HALF_END - gva) >> PAGE_SHIFT))
-		return pv_mmu_flush_nonglobal(vcpu);
-	if (nr > PV_FLUSH_ONE_BY_ONE)
-		return pv_mmu_reset(vcpu);
-	/* Pages the guest cannot map (pv_mmu_invalidate() skips) hold nothing. */
-	for (i = 0; i < nr; i++)
-		pv_mmu_invalidate(vcpu, (gva & PAGE_MASK) + (i << PAGE_SHIFT));
-	return 0;
-}
-
-/* PV_HC_VCPU_START: bring a down vCPU up where the guest says. */
-static u64 vcpu_start(struct pv_vcpu *vcpu, const struct pv_regs *r)
-{
-	struct pv_vcpu *target = pv_vm_vcpu(vcpu->vm, r->rdi);
-
-	if (!target || !guest_va_ok(r->rsi) || !guest_va_ok(r->rdx) ||
-	    !PAGE_ALIGNED(r->r10) || !pv_guest_ptr(vcpu->vm, r->r10, PAGE_SIZE))
-		return -PV_EINVAL;
-	if (atomic_cmpxchg(&target->state, PV_VCPU_DOWN, PV_VCPU_CLAIMED) !=
-	    PV_VCPU_DOWN)
-		return -PV_EBUSY;
-	target->start = (struct pv_vcpu_start){
-		.rip = r->rsi, .rsp = r->rdx, .cr3 = r->r10, .arg = r->r8,
-	};
-	/* @start is seen whole before the state says it is there. */
-	atomic_set_release(&target->state, PV_VCPU_STARTING);
-	wake_up_interruptible(&target->wq);
-	return 0;
-}
-
-/* PV_HC_SEND_IPI: raise a line of any vCPU, the caller's included. */
-static u64 send_ipi(struct pv_vcpu *vcpu, u64 id, u64 line)
-{
-	struct pv_vcpu *target = pv_vm_vcpu(vcpu->vm, id);
-
-	if (!target || line == PV_LINE_TIMER || line >= PV_NR_LINES)
-		return -PV_EINVAL;
-	pv_raise_line(target, line);
-	return 0;
-}
+/* handle_exit(): the vCPU went down; its thread waits to be started. */
+#define PV_RUN_DOWN	2
 
 /*
- * A down vCPU waits here until another one starts it, then begins as
- * PV_HC_VCPU_START says: supervisor mode, interrupts off, on fresh shadow
- * tables.  Return: 0, -EINTR, -ENOMEM.
+ * A hypercall: returns 1 when the launcher must see the exit, PV_RUN_DOWN
+ * when the vCPU stopped.
  */
-static int wait_for_start(struct pv_vcpu *vcpu)
-{
-	if (atomic_read(&vcpu->state) == PV_VCPU_UP)
-		return 0;
-	/* Pairs with the release in vcpu_start(). */
-	if (wait_event_interruptible(vcpu->wq, atomic_read_acquire(&vcpu->state) ==
-				     PV_VCPU_STARTING))
-		return -EINTR;
-	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs.rip = vcpu->start.rip;
-	vcpu->regs.rsp = vcpu->start.rsp;
-	vcpu->regs.rdi = vcpu->start.arg;
-	vcpu->regs.rflags = X86_EFLAGS_FIXED;
-	vcpu->cr3 = vcpu->start.cr3;
-	vcpu->user_mode = false;
-	vcpu->fred_csl = 0;
-	atomic_set(&vcpu->state, PV_VCPU_UP);
-	return pv_mmu_reset(vcpu);
-}
-
-/* A hypercall: returns 1 when the launcher must see the exit. */
 static int hypercall(struct pv_vcpu *vcpu)
 {
 	struct pv_regs *r = &vcpu->regs;
@@ -315,13 +240,7 @@ static int hypercall(struct pv_vcpu *vcpu)
 		r->rax = 0;	/* the loop delivers before the next entry */
 		return 0;
 	case PV_HC_IRQ_BIND:
-		if (r->rdi >= PV_NR_LINES || r->rsi < 32 || r->rsi > 255) {
-			r->rax = -PV_EINVAL;
-			return 0;
-		}
-		vcpu->line_vector[r->rdi] = r->rsi;
-		set_bit(r->rdi, &vcpu->bound_lines);
-		r->rax = 0;
+		r->rax = pv_irq_bind(vcpu, r->rdi, r->rsi, r->rdx);
 		return 0;
 	case PV_HC_ERETU:
 	case PV_HC_ERETS:
@@ -345,7 +264,13 @@ static int hypercall(struct pv_vcpu *vcpu)
 		r->rax = 0;
 		return 0;
 	case PV_HC_FLUSH_TLB:
-		r->rax = flush_tlb(vcpu, r->rdi, r->rsi, r->rdx);
+		r->rax = pv_flush_tlb(vcpu, r->rdi, r->rsi, r->rdx);
+		if (r->rax == -ENOMEM)
+			return pv_internal_error(vcpu, 0, 0,
+						 "out of memory for shadow page tables");
+		return 0;
+	case PV_HC_FLUSH_TLB_MULTI:
+		r->rax = pv_flush_tlb_multi(vcpu, r->rdi, r->rsi, r->rdx, r->r10);
 		if (r->rax == -ENOMEM)
 			return pv_internal_error(vcpu, 0, 0,
 						 "out of memory for shadow page tables");
@@ -360,10 +285,13 @@ static int hypercall(struct pv_vcpu *vcpu)
 		return 0;
 	}
 	case PV_HC_VCPU_START:
-		r->rax = vcpu_start(vcpu, r);
+		r->rax = pv_vcpu_start(vcpu, r);
 		return 0;
+	case PV_HC_VCPU_STOP:
+		r->rax = pv_vcpu_stop(vcpu);
+		return r->rax ? 0 : PV_RUN_DOWN;
 	case PV_HC_SEND_IPI:
-		r->rax = send_ipi(vcpu, r->rdi, r->rsi);
+		r->rax = pv_send_ipi(vcpu, r->rdi, r->rsi);
 		return 0;
 	case PV_HC_EXIT_COUNTS:
 		r->rax = pv_exit_counts_copy(vcpu, r->rdi, r->rsi);
@@ -372,6 +300,8 @@ static int hypercall(struct pv_vcpu *vcpu)
 		r->rax = boot_cpu_has(X86_FEATURE_FSGSBASE) ? PV_FEATURE_FSGSBASE : 0;
 		if (boot_cpu_has(X86_FEATURE_CPUID_FAULT))
 			r->rax |= PV_FEATURE_CPUID_FAULTING;
+		if (IS_ENABLED(CONFIG_SCHED_INFO))
+			r->rax |= PV_FEATURE_STEAL_TIME;
 		return 0;
 	case PV_HC_CPUID:
 		pv_hc_cpuid(vcpu);
@@ -525,7 +455,8 @@ static int prepare_entry(struct pv_vcpu *vcpu)
  * pv_vcpu_run() - run the vCPU until the launcher is needed
  * @vcpu: the vCPU, its lock held
  *
- * A vCPU that is down waits to be started first.
+ * A vCPU that is down waits to be started first, and again each time it
+ * stops itself (PV_HC_VCPU_STOP).
  *
  * Return: 0 with vcpu->run saying why, -EINTR on a signal, -EINVAL before
  * PV_SET_SREGS gave it page tables, -ENOMEM.
@@ -537,12 +468,14 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 	u64 vector;
 
 	vcpu->run->exit_reason = PV_EXIT_NONE;
-	ret = wait_for_start(vcpu);
+again:
+	ret = pv_wait_for_start(vcpu);
 	if (ret)
 		return ret;
 	if (!vcpu->roots[0])
 		return -EINVAL;
 	pv_mmio_complete(vcpu);
+	vcpu->steal_task = NULL;	/* a new baseline (pv_steal_update()) */
 	WRITE_ONCE(vcpu->task, current);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	for (;;) {
@@ -551,6 +484,13 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		/* What other vCPUs asked for, where it may allocate. */
+		if (pv_flush_requests(vcpu)) {
+			ret = pv_internal_error(vcpu, 0, 0,
+						"out of memory for shadow page tables");
+			break;
+		}
+		pv_steal_update(vcpu);
 
 		local_irq_disable();
 		/*
@@ -564,21 +504,27 @@ long pv_vcpu_run(struct pv_vcpu *vcpu)
 		}
 		if (prepare_entry(vcpu)) {
 			local_irq_enable();
+			ret = 1;
 			break;
 		}
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();
+		if (pv_enter_guest_mode(vcpu)) {
+			local_irq_enable();
+			continue;
+		}
 		vector = pv_switcher_run(vcpu, vcpu->roots[vcpu->user_mode], &cr2);
+		pv_leave_guest_mode(vcpu);
 		local_irq_enable();
 		vcpu->counts.exits++;
 
 		ret = handle_exit(vcpu, vector, cr2);
-		if (ret) {
-			ret = min(ret, 0);	/* 1: an exit; <0: an error */
+		if (ret)
 			break;
-		}
 	}
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
 	WRITE_ONCE(vcpu->task, NULL);
-	return ret;
+	if (ret == PV_RUN_DOWN)
+		goto again;
+	return min(ret, 0L);	/* 1: an exit; <0: an error */
 }

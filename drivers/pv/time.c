@@ -5,10 +5,10 @@
  * Guest time (pvclock) is nanoseconds since the VM was created, computed
  * by the guest from RDTSC alone with the scale written into its shared
  * page once, when the page is registered: the host TSC is the clock, so
- * guest time cannot go backwards.  The one-shot timer is a host hrtimer
- * at the same instant on CLOCK_MONOTONIC; it raises line PV_LINE_TIMER.
- * A raised line wakes a halted vCPU and kicks a running one out of the
- * guest, so that the run loop delivers it.
+ * guest time cannot go backwards, on one vCPU or across them (they all
+ * have the same scale and the same starting point).  The one-shot timer is a host hrtimer
+ * at the same instant on CLOCK_MONOTONIC; it raises line PV_LINE_TIMER
+ * (lines.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -82,25 +82,49 @@ static struct pv_vcpu_shared *shared_page(struct pv_vcpu *vcpu)
 	return pv_guest_ptr(vcpu->vm, vcpu->shared_gpa, PAGE_SIZE);
 }
 
+/** pv_time_vm_init() - guest time 0 of a new VM: now */
+void pv_time_vm_init(struct pv_vm *vm)
+{
+	pvclock_scale((u64)tsc_khz * 1000, &vm->tsc_shift, &vm->tsc_mul);
+	vm->start_tsc = rdtsc_ordered();
+}
+
+/* The guest's pvclock now, as its vCPUs compute it. */
+static u64 guest_now(struct pv_vm *vm)
+{
+	u64 tsc = rdtsc_ordered(), delta;
+
+	/* A host CPU whose TSC lags the creator's a little: time 0. */
+	delta = tsc > vm->start_tsc ? tsc - vm->start_tsc : 0;
+	if (vm->tsc_shift >= 0)
+		delta <<= vm->tsc_shift;
+	else
+		delta >>= -vm->tsc_shift;
+	return mul_u64_u32_shr(delta, vm->tsc_mul, 32);
+}
+
 /** pv_time_register() - write the pvclock scale into the new shared page */
 void pv_time_register(struct pv_vcpu *vcpu)
 {
 	struct pv_vcpu_shared *sh = shared_page(vcpu);
+	struct pv_vm *vm = vcpu->vm;
 	struct pv_pvclock *c;
-	s8 shift;
-	u32 mul;
 
 	if (!sh)
 		return;
 	c = &sh->clock;
-	pvclock_scale((u64)tsc_khz * 1000, &shift, &mul);
 	WRITE_ONCE(c->version, c->version | 1);
 	/* The odd version is seen before any field changes. */
 	smp_wmb();
-	c->tsc_timestamp = rdtsc_ordered();
-	c->system_time = ktime_get_ns() - vcpu->vm->start_ns;
-	c->tsc_to_system_mul = mul;
-	c->tsc_shift = shift;
+	/*
+	 * Every vCPU of the VM gets the same pair, taken when the VM was
+	 * created: with one TSC and one scale, a reading on one vCPU is never
+	 * later than a reading taken after it on another.
+	 */
+	c->tsc_timestamp = vm->start_tsc;
+	c->system_time = 0;
+	c->tsc_to_system_mul = vm->tsc_mul;
+	c->tsc_shift = vm->tsc_shift;
 	/*
 	 * Stable only while the host trusts its TSC across CPUs: without the
 	 * bit, the guest keeps its readings monotonic itself and its vDSO
@@ -108,29 +132,10 @@ void pv_time_register(struct pv_vcpu *vcpu)
 	 */
 	c->flags = check_tsc_unstable() ? 0 : PVCLOCK_TSC_STABLE_BIT;
 	/* The wall clock when pvclock read 0: the guest adds pvclock to it. */
-	WRITE_ONCE(sh->wall_clock, ktime_get_real_ns() -
-		   (ktime_get_ns() - vcpu->vm->start_ns));
+	WRITE_ONCE(sh->wall_clock, ktime_get_real_ns() - guest_now(vm));
 	/* Every field is seen before the even version. */
 	smp_wmb();
 	WRITE_ONCE(c->version, (c->version + 1) & ~1U);
-}
-
-/** pv_raise_line() - raise interrupt line @line of @vcpu's VM */
-void pv_raise_line(struct pv_vcpu *vcpu, unsigned int line)
-{
-	struct task_struct *task;
-
-	set_bit(line, &vcpu->pending_lines);
-	wake_up_interruptible(&vcpu->wq);
-	/*
-	 * A vCPU in the guest on another CPU exits, so the loop sees it.  The
-	 * task cannot be freed under us: that waits for an RCU grace period.
-	 */
-	rcu_read_lock();
-	task = READ_ONCE(vcpu->task);
-	if (task)
-		kick_process(task);
-	rcu_read_unlock();
 }
 
 static enum hrtimer_restart pv_timer_fired(struct hrtimer *t)
@@ -153,16 +158,28 @@ void pv_time_exit(struct pv_vcpu *vcpu)
 	hrtimer_cancel(&vcpu->timer);
 }
 
-/** pv_set_timer() - arm (deadline in pvclock ns) or, with 0, disarm */
+/**
+ * pv_set_timer() - arm (deadline in pvclock ns) or, with 0, disarm
+ * @vcpu:     the vCPU
+ * @deadline: pvclock time
+ *
+ * The deadline is measured from the guest's clock now, not placed on the
+ * host's: the two drift apart (the host's follows NTP, the guest's the
+ * TSC), and a timer that fired early by the drift would make the guest
+ * arm it again and again until its clock caught up.
+ */
 void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline)
 {
+	u64 now;
+
 	if (!deadline) {
 		hrtimer_cancel(&vcpu->timer);
 		return;
 	}
+	now = guest_now(vcpu->vm);
 	/* Far deadlines are capped, so that the sum cannot wrap. */
-	deadline = min_t(u64, deadline, KTIME_MAX / 2);
-	hrtimer_start(&vcpu->timer, ns_to_ktime(vcpu->vm->start_ns + deadline),
+	deadline = min_t(u64, deadline > now ? deadline - now : 0, KTIME_MAX / 4);
+	hrtimer_start(&vcpu->timer, ktime_add_ns(ktime_get(), deadline),
 		      HRTIMER_MODE_ABS);
 }
 
@@ -180,7 +197,7 @@ int pv_halt(struct pv_vcpu *vcpu)
 	/* Another vCPU may send an IPI; the launcher may raise a line. */
 	bool can_wake = hrtimer_active(&vcpu->timer) ||
 			READ_ONCE(vcpu->vm->lines_injected) ||
-			READ_ONCE(vcpu->vm->nr_vcpus) > 1;
+			atomic_read(&vcpu->vm->nr_vcpus_up) > 1;
 
 	/*
 	 * The timer is asked first: one that fired a moment ago is no longer
@@ -195,44 +212,4 @@ int pv_halt(struct pv_vcpu *vcpu)
 		return 1;
 	return wait_event_interruptible(vcpu->wq,
 					READ_ONCE(vcpu->pending_lines)) ? -EINTR : 0;
-}
-
-/**
- * pv_deliver_lines() - deliver pending interrupt lines the guest accepts
- * @vcpu: the vCPU, about to enter the guest
- *
- * With the virtual interrupt flag set, the lowest pending bound line is
- * delivered as an EXTINT event; with it clear, irq_pending tells the guest
- * to ask for them (PV_HC_IRQ_WINDOW) once it enables interrupts.
- *
- * Return: 0, or as pv_deliver_event() when the event cannot be delivered.
- */
-int pv_deliver_lines(struct pv_vcpu *vcpu)
-{
-	struct pv_vcpu_shared *sh = shared_page(vcpu);
-	unsigned long ready = READ_ONCE(vcpu->pending_lines) & vcpu->bound_lines;
-	unsigned int line;
-	int ret;
-
-	if (!sh)
-		return 0;
-	WRITE_ONCE(sh->pending_lines, READ_ONCE(vcpu->pending_lines));
-	if (!ready) {
-		WRITE_ONCE(sh->irq_pending, 0);
-		return 0;
-	}
-	if (!READ_ONCE(sh->irq_enabled)) {
-		WRITE_ONCE(sh->irq_pending, 1);
-		return 0;
-	}
-	line = __ffs(ready);
-	ret = pv_deliver_event(vcpu, PV_EVENT_EXTINT, vcpu->line_vector[line],
-			       0, 0, 0);
-	if (ret)
-		return ret;
-	clear_bit(line, &vcpu->pending_lines);
-	vcpu->counts.lines++;
-	WRITE_ONCE(sh->pending_lines, READ_ONCE(vcpu->pending_lines));
-	WRITE_ONCE(sh->irq_pending, !!(vcpu->pending_lines & vcpu->bound_lines));
-	return 0;
 }

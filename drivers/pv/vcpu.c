@@ -78,7 +78,13 @@ static long pv_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 
 	if (vcpu->vm->mm != current->mm)
 		return -EPERM;
-	mutex_lock(&vcpu->lock);
+	/*
+	 * Killable: the guest decides how long PV_RUN holds the lock (a
+	 * vCPU it stopped waits there to be started), and a launcher thread
+	 * that asks for its registers meanwhile must not hang unkillable.
+	 */
+	if (mutex_lock_killable(&vcpu->lock))
+		return -EINTR;
 	switch (ioctl) {
 	case PV_GET_REGS:
 		ret = copy_to_user(argp, &vcpu->regs, sizeof(vcpu->regs)) ?
@@ -195,6 +201,8 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	struct pv_vcpu *vcpu;
 	int fd;
 
+	/* Masks of vCPUs are one u64 (abi.h), device line routes a u8. */
+	BUILD_BUG_ON(PV_MAX_VCPUS > PV_VCPUS_MAX || PV_VCPUS_MAX > 256);
 	if (id >= PV_MAX_VCPUS)
 		return -EINVAL;
 	if (vm->mm != current->mm)
@@ -212,6 +220,7 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	atomic_set(&vcpu->state, id ? PV_VCPU_DOWN : PV_VCPU_UP);
 	mutex_init(&vcpu->lock);
 	INIT_LIST_HEAD(&vcpu->shadow_pages);
+	spin_lock_init(&vcpu->flush_lock);
 	pv_time_init(vcpu);
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
 	vcpu->user_cs = PV_USER_CS;
@@ -246,6 +255,9 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 		goto fail;
 	}
 	vm->nr_vcpus++;
+	WRITE_ONCE(vm->vcpu_id_limit, max(vm->vcpu_id_limit, (unsigned int)id + 1));
+	if (!id)
+		atomic_inc(&vm->nr_vcpus_up);
 	/* Other vCPUs look it up without the lock (pv_vm_vcpu()). */
 	smp_store_release(&vm->vcpus[id], vcpu);
 	mutex_unlock(&vm->lock);

@@ -184,24 +184,16 @@ static int pv_set_memory_slot(struct pv_vm *vm, void __user *argp)
 	return ret;
 }
 
-/* PV_IRQ_LINE: the launcher raises a line; vCPU 0 takes interrupts. */
+/* PV_IRQ_LINE: the launcher raises a device line (lines.c). */
 static int pv_irq_line(struct pv_vm *vm, void __user *argp)
 {
 	struct pv_irq_line req;
-	struct pv_vcpu *vcpu;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	if (req.line == PV_LINE_TIMER || req.line >= PV_NR_LINES || req.pad)
+	if (req.line == PV_LINE_TIMER || req.line >= PV_LINE_IPI_FIRST || req.pad)
 		return -EINVAL;
-	mutex_lock(&vm->lock);
-	vcpu = vm->vcpus[0];
-	if (vcpu) {
-		WRITE_ONCE(vm->lines_injected, true);
-		pv_raise_line(vcpu, req.line);
-	}
-	mutex_unlock(&vm->lock);
-	return vcpu ? 0 : -ENXIO;
+	return pv_raise_device_line(vm, req.line);
 }
 
 /* PV_CONSOLE_INPUT: queue what was typed; the guest reads it by hypercall. */
@@ -322,7 +314,7 @@ int pv_vm_create(void)
 	INIT_LIST_HEAD(&vm->irqfds);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
-	vm->start_ns = ktime_get_ns();
+	pv_time_vm_init(vm);
 	vm->id = atomic64_inc_return(&vm_ids);
 
 	fd = anon_inode_getfd("pv-vm", &pv_vm_fops, vm, O_RDWR | O_CLOEXEC);

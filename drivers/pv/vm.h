@@ -21,6 +21,8 @@
 
 /* Guest user mode lives in the lower half. */
 #define PV_USER_VA_END		0x0000800000000000ULL
+/* Pages a flush request names one by one; more become a full flush. */
+#define PV_FLUSH_REQ_PAGES	16
 /* An LDT of PV_LDT_ENTRIES descriptors fills this many pages. */
 #define PV_LDT_PAGES		(PV_LDT_ENTRIES * 8 / PAGE_SIZE)
 
@@ -42,14 +44,21 @@ struct pv_vm {
 	refcount_t refs;
 	struct mutex lock;	/* slots and vcpus[] */
 	struct mm_struct *mm;	/* the launcher's, for locked-memory accounting */
-	u64 start_ns;		/* CLOCK_MONOTONIC at creation: guest time 0 */
+	/* Guest time 0 (the TSC at creation) and the pvclock scale. */
+	u64 start_tsc;
+	u32 tsc_mul;
+	s8 tsc_shift;
 	u64 id;			/* unique for the module's life, never 0 */
 	bool lines_injected;	/* the launcher raises lines (devices) */
 	unsigned int nr_vcpus;	/* created so far (under @lock) */
+	unsigned int vcpu_id_limit;	/* the largest id created + 1 (under @lock) */
+	atomic_t nr_vcpus_up;	/* not down (smp.c) */
 	unsigned long nr_guest_pages;	/* in every slot; written under @lock */
 	atomic_long_t nr_shadow_pages;	/* of every vCPU (mmu.c) */
 	struct list_head irqfds;	/* struct pv_irqfd, under @lock */
 	unsigned int nr_irqfds;
+	/* The vCPU each device line is raised on (PV_HC_IRQ_BIND). */
+	u8 line_vcpu[PV_NR_LINES];
 	/* Console input from the launcher, until the guest reads it. */
 	spinlock_t console_lock;
 	unsigned int console_head, console_len;
@@ -127,7 +136,26 @@ struct pv_vcpu {
 	unsigned int nr_shadow_pages;
 	bool shadow_reserved;	/* its reserve is in the module's pool */
 	struct pv_exit_counts counts;	/* written by the vCPU's thread only */
+	/*
+	 * smp.c: odd while the vCPU runs the guest; flushes other vCPUs
+	 * asked for, done before its next entry.
+	 */
+	unsigned long run_seq;
+	spinlock_t flush_lock;		/* the three fields below */
+	unsigned int flush_kind;	/* PV_FLUSH_REQ_*, under @flush_lock */
+	unsigned int nr_flush_pages;
+	u64 flush_pages[PV_FLUSH_REQ_PAGES];
+	/* Steal time: ns its threads waited for a host CPU, summed. */
+	u64 steal;
+	const void *steal_task;	/* the thread last seen (never dereferenced) */
+	u64 steal_run_delay;	/* its run_delay then */
 };
+
+/* Flushes other vCPUs ask of a vCPU, strongest last. */
+#define PV_FLUSH_REQ_NONE	0
+#define PV_FLUSH_REQ_PAGES_ONLY	1	/* flush_pages[] */
+#define PV_FLUSH_REQ_NONGLOBAL	2	/* as a CR3 load, and flush_pages[] */
+#define PV_FLUSH_REQ_ALL	3	/* every translation */
 
 /* The RFLAGS bits a guest may hold: arithmetic flags, TF, IF, DF. */
 #define PV_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
@@ -199,11 +227,26 @@ unsigned long pv_guest_cr4(unsigned long host_cr4);
 void pv_cpu_model_enter(struct pv_vcpu *vcpu, struct pv_cpu_host *h);
 void pv_cpu_model_exit(const struct pv_cpu_host *h);
 
+void pv_time_vm_init(struct pv_vm *vm);
 void pv_time_init(struct pv_vcpu *vcpu);
 void pv_time_exit(struct pv_vcpu *vcpu);
 void pv_time_register(struct pv_vcpu *vcpu);
 void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline);
+void pv_vcpu_kick(struct pv_vcpu *vcpu);
 void pv_raise_line(struct pv_vcpu *vcpu, unsigned int line);
+int pv_raise_device_line(struct pv_vm *vm, unsigned int line);
+u64 pv_irq_bind(struct pv_vcpu *vcpu, u64 line, u64 vector, u64 id);
+u64 pv_send_ipi(struct pv_vcpu *vcpu, u64 mask, u64 line);
+u64 pv_vcpu_start(struct pv_vcpu *vcpu, const struct pv_regs *r);
+int pv_wait_for_start(struct pv_vcpu *vcpu);
+u64 pv_vcpu_stop(struct pv_vcpu *vcpu);
+u64 pv_flush_tlb(struct pv_vcpu *vcpu, u64 gva, u64 nr, u64 flags);
+u64 pv_flush_tlb_multi(struct pv_vcpu *vcpu, u64 mask, u64 gva, u64 nr,
+		       u64 flags);
+int pv_flush_requests(struct pv_vcpu *vcpu);
+int pv_enter_guest_mode(struct pv_vcpu *vcpu);
+void pv_leave_guest_mode(struct pv_vcpu *vcpu);
+void pv_steal_update(struct pv_vcpu *vcpu);
 int pv_irqfd(struct pv_vm *vm, void __user *argp);
 void pv_irqfd_release_all(struct pv_vm *vm);
 int pv_halt(struct pv_vcpu *vcpu);

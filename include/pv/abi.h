@@ -20,7 +20,7 @@
  * The guest ABI version.  A kernel image carries the version it was built
  * for; pvrun refuses an image whose version differs from its own.
  */
-#define PV_ABI_VERSION		1
+#define PV_ABI_VERSION		2
 
 /* ---------------------------------------------------------------------
  * The kernel image
@@ -124,6 +124,8 @@ struct pv_boot_info {
 #define PV_FEATURE_FSGSBASE	_BITULL(0)	/* rd/wr{fs,gs}base work */
 /* CPUID in guest user mode faults to the host, which answers as PV_HC_CPUID */
 #define PV_FEATURE_CPUID_FAULTING _BITULL(1)
+/* The host writes pv_vcpu_shared.steal (else it stays 0) */
+#define PV_FEATURE_STEAL_TIME	_BITULL(2)
 
 /*
  * CPUID leaf 0x40000000 (PV_HC_CPUID and, with PV_FEATURE_CPUID_FAULTING,
@@ -167,7 +169,9 @@ struct pv_vcpu_shared {
 	__u64 pending_lines;	/* bitmap of interrupt lines raised */
 	__u64 cr2;		/* faulting address of the last #PF */
 	__u64 wall_clock;	/* CLOCK_REALTIME at pvclock 0, ns since 1970 */
-	__u64 pad2[2];
+	/* ns the vCPU's thread waited, runnable, for a host CPU */
+	__u64 steal;
+	__u64 pad2;
 	struct pv_pvclock clock;	/* at offset 64 */
 	__u8 reserved[4096 - 96];
 };
@@ -247,17 +251,19 @@ struct pv_event_frame {		/* = FRED's stack frame */
 #define PV_HC_SET_TIMER		8	/* (deadline ns, pvclock) -> 0 */
 #define PV_HC_HALT		9	/* () -> 0 when an event is pending */
 #define PV_HC_IRQ_WINDOW	10	/* () -> 0 */
-#define PV_HC_IRQ_BIND		11	/* (line, vector) -> 0 */
+#define PV_HC_IRQ_BIND		11	/* (line, vector, vcpu) -> 0 */
 #define PV_HC_WRMSR		12	/* (msr, value) -> 0 */
 #define PV_HC_RDMSR		13	/* (msr) -> value */
 #define PV_HC_VCPU_START	14	/* (vcpu, rip, rsp, cr3 gpa, arg) -> 0 */
-#define PV_HC_SEND_IPI		15	/* (vcpu, line) -> 0 */
+#define PV_HC_SEND_IPI		15	/* (vcpu mask, line) -> 0 */
 #define PV_HC_CONSOLE_READ	16	/* (gva, len) -> bytes read */
 #define PV_HC_EXIT_COUNTS	17	/* (gva, len) -> bytes written */
 #define PV_HC_CPUID		18	/* (leaf, subleaf) -> %rax..%rdx */
 #define PV_HC_SET_TLS		19	/* (desc, desc, desc) -> 0 */
 #define PV_HC_SET_LDT		20	/* (gva, entries) -> 0 */
-#define PV_HC_MAX		21
+#define PV_HC_VCPU_STOP		21	/* () the caller goes down */
+#define PV_HC_FLUSH_TLB_MULTI	22	/* (vcpu mask, gva, nr, flags) -> 0 */
+#define PV_HC_MAX		23
 
 #ifndef __ASSEMBLY__
 /*
@@ -304,10 +310,16 @@ struct pv_exit_counts {
 
 /*
  * Interrupt lines are per vCPU.  Line 0 is the vCPU's timer; the launcher
- * raises lines 1..63 on vCPU 0 for its devices; PV_HC_SEND_IPI raises
- * lines 1..63 on any vCPU.  Which lines mean what is the guest's choice.
+ * raises lines 1..PV_LINE_IPI_FIRST-1 for its devices, on the vCPU the
+ * guest last bound each to (PV_HC_IRQ_BIND; vCPU 0 until then);
+ * PV_HC_SEND_IPI raises lines PV_LINE_IPI_FIRST..PV_NR_LINES-1 on the
+ * vCPUs it names.  Which vector each line brings is the guest's choice.
  */
 #define PV_LINE_TIMER		0
+#define PV_LINE_IPI_FIRST	48
+
+/* A vCPU mask is one __u64: bit n is vCPU n. */
+#define PV_VCPUS_MAX		64
 #define PV_NR_LINES		64
 
 #endif /* _PV_ABI_H */

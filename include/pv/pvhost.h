@@ -52,7 +52,7 @@ struct pv_memory_slot {
 /* (vCPU id) -> a new vCPU fd */
 #define PV_CREATE_VCPU		_IO(PVIO, 0x11)
 
-/* PV_IRQ_LINE: raise an interrupt line (1 .. PV_NR_LINES - 1) of the VM. */
+/* PV_IRQ_LINE: raise a device line (1 .. PV_LINE_IPI_FIRST - 1) of the VM. */
 struct pv_irq_line {
 	__u32 line;
 	__u32 pad;		/* must be 0 */
@@ -74,7 +74,7 @@ struct pv_console_input {
 #define PV_GET_EXIT_COUNTS	_IOR(PVIO, 0x14, struct pv_exit_counts)
 
 /*
- * PV_IRQFD: a write to eventfd @fd raises @line (1 .. PV_NR_LINES - 1),
+ * PV_IRQFD: a write to eventfd @fd raises @line (1 .. PV_LINE_IPI_FIRST - 1),
  * as PV_IRQ_LINE would, until untied with PV_IRQFD_DEASSIGN or the VM
  * goes.  At most PV_MAX_IRQFDS per VM.
  */

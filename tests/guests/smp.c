@@ -4,13 +4,15 @@
  * a second start refused); every vCPU registers its own shared page and
  * event entry; all of them add to one counter with locked instructions
  * and write their own pages at once (the host sets the guest's Accessed
- * and Dirty bits under them); IPIs go both ways and wake halted vCPUs.
- * Run with pvrun --smp 2 or more (tests/guests/smp.args).
+ * and Dirty bits under them); IPIs go both ways and wake halted vCPUs,
+ * one hypercall for a whole mask; a vCPU that stops itself
+ * (PV_HC_VCPU_STOP) starts again afresh.  Run with pvrun --smp 2 or more
+ * (tests/guests/smp.args).
  */
 #include "lib/pv_guest.h"
 
 #define VECTOR_IPI	0xf0
-#define LINE_IPI	1
+#define LINE_IPI	PV_LINE_IPI_FIRST
 #define MAX_CPUS	8
 #define ROUNDS		200000
 #define STACK_SIZE	16384
@@ -24,6 +26,7 @@ static volatile unsigned long counter;
 static volatile unsigned int ipis[MAX_CPUS];	/* IPIs each vCPU took */
 static volatile unsigned int done;		/* APs that finished */
 static volatile struct pv_vcpu_shared *shared_of[MAX_CPUS];
+static volatile unsigned int reborn;		/* vCPU 1's second life */
 
 /* Which vCPU runs this: known by the stack it runs on. */
 static unsigned int this_cpu(void)
@@ -88,7 +91,8 @@ static void cpu_setup(unsigned int cpu)
 {
 	shared_of[cpu]->irq_enabled = 0;
 	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)event_entry) == 0);
-	check(hypercall2(PV_HC_IRQ_BIND, LINE_IPI, VECTOR_IPI) == 0);
+	/* A line of one's own, named as such. */
+	check(hypercall6(PV_HC_IRQ_BIND, LINE_IPI, VECTOR_IPI, cpu, 0, 0, 0) == 0);
 	shared_of[cpu]->irq_enabled = 1;
 }
 
@@ -105,10 +109,29 @@ void ap_main(unsigned long cpu)
 			 boot_info->boot_pgd, 0, 0) == -PV_EBUSY);
 	work(cpu);
 	__atomic_fetch_add(&done, 1, __ATOMIC_SEQ_CST);
-	check(hypercall2(PV_HC_SEND_IPI, 0, LINE_IPI) == 0);
-	/* vCPU 0 answers with one IPI each; then idle for good. */
+	check(hypercall2(PV_HC_SEND_IPI, 1UL << 0, LINE_IPI) == 0);
+	/* vCPU 0 answers all of us with one IPI; then vCPU 1 goes down. */
 	wait_for(&ipis[cpu], 1);
 	__atomic_fetch_add(&done, 1, __ATOMIC_SEQ_CST);
+	if (cpu == 1)
+		hypercall0(PV_HC_VCPU_STOP);
+	for (;;)
+		hypercall0(PV_HC_HALT);
+}
+
+/* vCPU 1 again: nothing of its first life is left (abi.rst). */
+void ap_reborn(unsigned long cpu);
+
+void ap_reborn(unsigned long cpu)
+{
+	unsigned long entry = ~0UL;
+
+	asm volatile("syscall" : "=a" (entry)
+		     : "a" (PV_HC_RDMSR), "D" (MSR_IA32_FRED_CONFIG)
+		     : "rcx", "r11", "memory");
+	check(entry == 0);
+	check(cpu == 1);
+	reborn = 1;
 	for (;;)
 		hypercall0(PV_HC_HALT);
 }
@@ -122,6 +145,14 @@ asm(".text\n"
     "	ud2\n");
 extern char ap_entry[];
 
+asm(".text\n"
+    ".globl ap_reborn_entry\n"
+    "ap_reborn_entry:\n"
+    "	and $-16, %rsp\n"
+    "	call ap_reborn\n"
+    "	ud2\n");
+extern char ap_reborn_entry[];
+
 static long start(unsigned long cpu, unsigned long rip, unsigned long rsp,
 		  unsigned long cr3)
 {
@@ -132,11 +163,15 @@ enum verdict test_main(void)
 {
 	unsigned long pgd = boot_info->boot_pgd, rip = (unsigned long)ap_entry;
 	unsigned int n = boot_info->nr_vcpus, i;
+	long ret;
 
 	printk("%u vCPUs\n", n);
 	check(n >= 2 && n <= MAX_CPUS);
 	shared_of[0] = (void *)(PV_DIRECT_MAP_BASE + boot_info->vcpu0_shared);
 	cpu_setup(0);
+
+	/* The last vCPU up cannot stop: nothing could start it again. */
+	check(hypercall0(PV_HC_VCPU_STOP) == -PV_EBUSY);
 
 	/* Bad starts: each refused with its error, nothing started. */
 	check(start(0, rip, 0, pgd) == -PV_EBUSY);
@@ -146,12 +181,26 @@ enum verdict test_main(void)
 	check(start(1, PV_GUARD_HOLE_START, 0, pgd) == -PV_EINVAL);
 	check(start(1, rip, 0, pgd + 1) == -PV_EINVAL);
 	check(start(1, rip, 0, 1UL << 40) == -PV_EINVAL);
-	check(hypercall2(PV_HC_SEND_IPI, n, LINE_IPI) == -PV_EINVAL);
-	check(hypercall2(PV_HC_SEND_IPI, 1, PV_LINE_TIMER) == -PV_EINVAL);
-	check(hypercall2(PV_HC_SEND_IPI, 1, PV_NR_LINES) == -PV_EINVAL);
+	/* A mask naming a vCPU that is not there raises nothing. */
+	check(hypercall2(PV_HC_SEND_IPI, 1UL << n | 1, LINE_IPI) == -PV_EINVAL);
+	check(hypercall2(PV_HC_SEND_IPI, ~0UL, LINE_IPI) == -PV_EINVAL);
+	check(ipis[0] == 0 && shared_of[0]->pending_lines == 0);
+	/* Only IPI lines: not the timer's, not a device's. */
+	check(hypercall2(PV_HC_SEND_IPI, 2, PV_LINE_TIMER) == -PV_EINVAL);
+	check(hypercall2(PV_HC_SEND_IPI, 2, 1) == -PV_EINVAL);
+	check(hypercall2(PV_HC_SEND_IPI, 2, PV_LINE_IPI_FIRST - 1) == -PV_EINVAL);
+	check(hypercall2(PV_HC_SEND_IPI, 2, PV_NR_LINES) == -PV_EINVAL);
+	/* Binding names a vCPU that is there, and a vector of 32..255. */
+	check(hypercall6(PV_HC_IRQ_BIND, LINE_IPI, VECTOR_IPI, n, 0, 0, 0) == -PV_EINVAL);
+	check(hypercall6(PV_HC_IRQ_BIND, LINE_IPI, VECTOR_IPI, 1UL << 32, 0, 0, 0) ==
+	      -PV_EINVAL);
+	check(hypercall6(PV_HC_IRQ_BIND, PV_NR_LINES, VECTOR_IPI, 0, 0, 0, 0) == -PV_EINVAL);
+	check(hypercall6(PV_HC_IRQ_BIND, LINE_IPI, 31, 0, 0, 0, 0) == -PV_EINVAL);
+	/* An empty mask is nothing to do. */
+	check(hypercall2(PV_HC_SEND_IPI, 0, LINE_IPI) == 0);
 
 	/* An IPI to oneself arrives like any line. */
-	check(hypercall2(PV_HC_SEND_IPI, 0, LINE_IPI) == 0);
+	check(hypercall2(PV_HC_SEND_IPI, 1UL << 0, LINE_IPI) == 0);
 	wait_for(&ipis[0], 1);
 
 	for (i = 1; i < n; i++)
@@ -172,12 +221,20 @@ enum verdict test_main(void)
 	for (i = 0; i < n; i++)
 		check(scribble[i][64] == i + 1);
 
-	/* And each AP wakes from its halt on an IPI from here. */
-	for (i = 1; i < n; i++)
-		check(hypercall2(PV_HC_SEND_IPI, i, LINE_IPI) == 0);
+	/* And every AP wakes from its halt on one IPI from here. */
+	check(hypercall2(PV_HC_SEND_IPI, ((1UL << n) - 1) & ~1UL, LINE_IPI) == 0);
 	while (done != 2 * (n - 1))
 		;
 	for (i = 1; i < n; i++)
 		check(ipis[i] == 1);
+
+	/* vCPU 1 stopped itself: it can be started again, at a new place. */
+	do
+		ret = start(1, (unsigned long)ap_reborn_entry,
+			    (unsigned long)ap_stack[1] + STACK_SIZE, pgd);
+	while (ret == -PV_EBUSY);
+	check(ret == 0);
+	while (!reborn)
+		;
 	return SUCCESS;
 }

@@ -7,7 +7,7 @@ expect_error '^pvrun: /etc/hostvm-text: not an ELF file$' \
 expect_error ': empty file$' sh -c ': > /tmp/empty; pvrun --kernel /tmp/empty'
 expect_error ': not a regular file$' pvrun --kernel /pv
 expect_error 'not a pv kernel \(no "pv" ABI note\)$' pvrun --kernel /pv/tests/api_version
-expect_error 'built for pv ABI 99, this pvrun speaks ABI 1$' \
+expect_error 'built for pv ABI 99, this pvrun speaks ABI 2$' \
 	pvrun --kernel /pv/tests/pv_note_badabi.elf
 expect_error '^pvrun: no kernel given' pvrun
 expect_error '^pvrun: unknown option --bogus' pvrun --bogus

@@ -4,7 +4,7 @@ rmmod pvhost || fail "rmmod"
 # --version still names pvrun itself on stdout, then the one error line.
 pvrun --version > /tmp/stdout 2> /tmp/stderr && fail "pvrun --version succeeded"
 cat /tmp/stdout /tmp/stderr
-grep -qE '^pvrun [0-9.]+ \(pv ABI 1, pvhost API 1\)$' /tmp/stdout || fail "no pvrun version line"
+grep -qE '^pvrun [0-9.]+ \(pv ABI 2, pvhost API 1\)$' /tmp/stdout || fail "no pvrun version line"
 [ "$(wc -l < /tmp/stdout)" = 1 ] || fail "stdout is not one line"
 [ "$(wc -l < /tmp/stderr)" = 1 ] || fail "stderr is not one line"
 grep -qx 'pvrun: /dev/pvhost: No such file or directory (is pvhost.ko loaded?)' /tmp/stderr ||

@@ -35,6 +35,7 @@ static void test_shared_page(void **state)
 	assert_int_equal(offsetof(struct pv_vcpu_shared, pending_lines), 24);
 	assert_int_equal(offsetof(struct pv_vcpu_shared, cr2), 32);
 	assert_int_equal(offsetof(struct pv_vcpu_shared, wall_clock), 40);
+	assert_int_equal(offsetof(struct pv_vcpu_shared, steal), 48);
 	assert_int_equal(offsetof(struct pv_vcpu_shared, clock), 64);
 	/* Linux's struct pvclock_vcpu_time_info is 32 bytes. */
 	assert_int_equal(sizeof(struct pv_pvclock), 32);
@@ -62,7 +63,7 @@ static void test_layout_constants(void **state)
 	assert_int_equal((PV_GUARD_HOLE_START >> 39) & 511, 256);
 	assert_true(PV_DIRECT_MAP_BASE >= PV_GUARD_HOLE_END);
 	assert_true((PV_EVENT_ENTRY_KERNEL & 0xfff) == PV_EVENT_ENTRY_KERNEL);
-	assert_true(PV_HC_MAX == PV_HC_SET_LDT + 1);
+	assert_true(PV_HC_MAX == PV_HC_FLUSH_TLB_MULTI + 1);
 	/* Every hypercall has a count of its own. */
 	assert_true(PV_HC_MAX <= PV_EXIT_COUNTS_HYPERCALLS);
 }

@@ -20,10 +20,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <pv/abi.h>
+
 #include "virtqueue.h"
 
 #define VIRTIO_MMIO_WINDOW	0x1000
 #define VIRTIO_MAX_DEVICES	32
+/* Device n interrupts on line n + 1: a device line, never an IPI line. */
+_Static_assert(VIRTIO_MAX_DEVICES + 1 < PV_LINE_IPI_FIRST, "too many devices for the lines");
 #define VIRTIO_MAX_QUEUES	2
 
 /* Device IDs (spec 5) */

@@ -122,6 +122,10 @@ static void test_memory_slots(int sys)
 		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
 		l.line = PV_NR_LINES;
 		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
+		l.line = PV_LINE_IPI_FIRST;	/* the guest's IPIs: not ours */
+		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
+		l.line = PV_NR_LINES - 1;
+		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
 		l.line = 5;
 		l.pad = 1;
 		expect_err(ioctl(vm, PV_IRQ_LINE, &l), EINVAL);
@@ -248,6 +252,8 @@ static void test_irqfd(int sys)
 	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);		/* the timer's */
 	r.line = PV_NR_LINES;
 	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);
+	r.line = PV_LINE_IPI_FIRST;				/* an IPI line */
+	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);
 	r.line = 3;
 	r.pad = 1;
 	expect_err(ioctl(vm, PV_IRQFD, &r), EINVAL);
@@ -276,7 +282,7 @@ static void test_irqfd(int sys)
 	for (i = n = 0; i <= PV_MAX_IRQFDS; i++) {
 		fds[i] = eventfd(0, 0);
 		r.fd = fds[i];
-		r.line = 1 + i % (PV_NR_LINES - 1);
+		r.line = 1 + i % (PV_LINE_IPI_FIRST - 1);
 		if (ioctl(vm, PV_IRQFD, &r) == 0)
 			n++;
 		else
