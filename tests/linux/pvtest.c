@@ -1472,14 +1472,29 @@ static const char *fsgsbase_switch(void)
 static const char *vdso_getcpu(void)
 {
 	unsigned int cpu = ~0u, lsl = ~0u;
+	long n = sysconf(_SC_NPROCESSORS_ONLN), i;
+	cpu_set_t set, old;
 
-	if (syscall(SYS_getcpu, &cpu, NULL, NULL))
-		return "getcpu failed";
-	asm volatile("lsl %1, %0" : "+r" (lsl) : "r" (0x7b /* __CPUNODE_SEG */));
-	if ((lsl & 0xfff) == cpu)
-		return NULL;
-	printf("  getcpu() %u, LSL on the CPUNODE segment %u\n", cpu, lsl & 0xfff);
-	return "the CPUNODE segment names another CPU";
+	/* On each CPU in turn, pinned there: a migration would change it. */
+	if (sched_getaffinity(0, sizeof(old), &old))
+		return "sched_getaffinity failed";
+	for (i = 0; i < n; i++) {
+		CPU_ZERO(&set);
+		CPU_SET(i, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			return "sched_setaffinity failed";
+		if (syscall(SYS_getcpu, &cpu, NULL, NULL))
+			return "getcpu failed";
+		asm volatile("lsl %1, %0" : "+r" (lsl) : "r" (0x7b /* __CPUNODE_SEG */));
+		if ((lsl & 0xfff) != cpu || cpu != i) {
+			printf("  on CPU %ld: getcpu() %u, LSL on the CPUNODE segment %u\n",
+			       i, cpu, lsl & 0xfff);
+			sched_setaffinity(0, sizeof(old), &old);
+			return "the CPUNODE segment names another CPU";
+		}
+	}
+	sched_setaffinity(0, sizeof(old), &old);
+	return NULL;
 }
 
 /*
