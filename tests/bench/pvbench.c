@@ -6,6 +6,7 @@
  *   pvbench micro RUNS      every microbenchmark, RUNS times each
  *   pvbench macro SECONDS   the mixed workload until SECONDS have passed
  *   pvbench macro-n N       the mixed workload, N rounds
+ *   pvbench smp RUNS        the two-CPU benchmarks (CPUs 0 and 1), RUNS times
  *
  * Output, one fact per line, for scripts/bench to collect:
  *   BENCH name unit value          one run of a microbenchmark
@@ -18,11 +19,17 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -356,6 +363,195 @@ static void macro_round(void)
 	wait_child(pid);
 }
 
+/* --- two CPUs: CPU 0 runs the benchmark, a helper thread CPU 1 */
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
+static atomic_int helper_stop, turn;
+
+/* A thread of ours spinning on CPU 1: IPIs and flushes have a target. */
+static void *spinner(void *arg __attribute__((unused)))
+{
+	pin(1);
+	while (!atomic_load(&helper_stop))
+		;
+	return NULL;
+}
+
+static pthread_t helper;
+
+static void helper_start(void *(*fn)(void *))
+{
+	atomic_store(&helper_stop, 0);
+	if (pthread_create(&helper, NULL, fn, NULL))
+		die("pthread_create");
+}
+
+static void helper_end(void)
+{
+	atomic_store(&helper_stop, 1);
+	pthread_join(helper, NULL);
+}
+
+static long futex(atomic_int *uaddr, int op, int val)
+{
+	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
+}
+
+/* The other side of the ping-pong, on CPU 1: odd turns are its. */
+static void *ponger(void *arg __attribute__((unused)))
+{
+	int v;
+
+	pin(1);
+	for (;;) {
+		while (!((v = atomic_load(&turn)) & 1)) {
+			if (atomic_load(&helper_stop))
+				return NULL;
+			futex(&turn, FUTEX_WAIT, v);
+		}
+		atomic_store(&turn, v + 1);
+		futex(&turn, FUTEX_WAKE, 1);
+	}
+}
+
+/* A futex round trip between two threads on two CPUs. */
+static void op_futex_pingpong(long n)
+{
+	int v;
+
+	atomic_store(&turn, 0);
+	helper_start(ponger);
+	while (n--) {
+		v = atomic_load(&turn);
+		atomic_store(&turn, v + 1);
+		futex(&turn, FUTEX_WAKE, 1);
+		while ((v = atomic_load(&turn)) & 1)
+			futex(&turn, FUTEX_WAIT, v);
+	}
+	atomic_store(&helper_stop, 1);
+	atomic_fetch_add(&turn, 2);
+	futex(&turn, FUTEX_WAKE, 1);
+	pthread_join(helper, NULL);
+}
+
+/* An IPI to the other CPU and the wait for it: membarrier. */
+static void op_membarrier_ipi(long n)
+{
+	helper_start(spinner);
+	while (n--)
+		if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0))
+			die("membarrier");
+	helper_end();
+}
+
+static char *shoot_page;
+
+/* A write-protect the other CPU must see: one TLB shootdown each. */
+static void op_tlb_shootdown(long n)
+{
+	helper_start(spinner);
+	while (n--) {
+		shoot_page[0]++;
+		if (mprotect(shoot_page, 4096, PROT_READ) ||
+		    mprotect(shoot_page, 4096, PROT_READ | PROT_WRITE))
+			die("mprotect");
+	}
+	helper_end();
+}
+
+static const struct bench smp_benches[] = {
+	{ "smp-futex-pingpong",	op_futex_pingpong },
+	{ "smp-membarrier-ipi",	op_membarrier_ipi },
+	{ "smp-tlb-shootdown",	op_tlb_shootdown },
+};
+
+static volatile unsigned long work_sink;
+
+static void *work(void *arg)
+{
+	unsigned long i, x = (unsigned long)arg, n = 1UL << 26;
+
+	for (i = 0; i < n; i++)
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+	work_sink = x;
+	return NULL;
+}
+
+/* The same CPU-bound work once, then twice at once on two CPUs. */
+static double parallel_speedup(void)
+{
+	pthread_t t;
+	long one, two;
+
+	pin(0);
+	one = now_ns();
+	work((void *)1);
+	one = now_ns() - one;
+	two = now_ns();
+	if (pthread_create(&t, NULL, work, (void *)2))
+		die("pthread_create");
+	work((void *)3);
+	pthread_join(t, NULL);
+	two = now_ns() - two;
+	return 2.0 * one / (two > 0 ? two : 1);
+}
+
+static void smp(int runs)
+{
+	struct counts a, b, d;
+	int pv = read_counts(&a) == 0;
+	unsigned int i;
+	int r;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		fprintf(stderr, "pvbench: smp wants two CPUs\n");
+		exit(1);
+	}
+	shoot_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (shoot_page == MAP_FAILED ||
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
+		die("smp setup");
+	if (pv) {
+		read_counts(&b);
+		counts_delta(&reading_cost, &a, &b);
+	}
+	pin(0);
+	for (i = 0; i < sizeof(smp_benches) / sizeof(smp_benches[0]); i++) {
+		const struct bench *b_ = &smp_benches[i];
+		long n = iterations_for(b_), t;
+
+		for (r = 0; r < runs; r++) {
+			t = now_ns();
+			b_->op(n);
+			t = now_ns() - t;
+			printf("BENCH %s ns %.1f\n", b_->name, (double)t / n);
+			fflush(stdout);
+		}
+		if (pv) {
+			read_counts(&a);
+			b_->op(n);
+			read_counts(&b);
+			counts_delta(&d, &a, &b);
+			print_exits(b_->name, n, &d);
+			fflush(stdout);
+		}
+	}
+	for (r = 0; r < runs; r++) {
+		printf("BENCH smp-parallel-speedup x %.2f\n", parallel_speedup());
+		fflush(stdout);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	long t, rounds = 0;
@@ -364,7 +560,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "exit"))
 		return 0;	/* fork-exec-wait's child */
 	if (argc != 3) {
-		fprintf(stderr, "usage: pvbench micro RUNS | macro SECONDS | macro-n N\n");
+		fprintf(stderr, "usage: pvbench micro RUNS | macro SECONDS | macro-n N | smp RUNS\n");
 		return 2;
 	}
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -378,6 +574,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "micro")) {
 		micro(atoi(argv[2]));
 		timer_loss(atoi(argv[2]));
+		return 0;
+	}
+	if (!strcmp(argv[1], "smp")) {
+		smp(atoi(argv[2]));
 		return 0;
 	}
 	if (!strcmp(argv[1], "macro")) {
