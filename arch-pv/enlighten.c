@@ -407,6 +407,7 @@ static void __init pv_smp_prepare_boot_cpu(void)
 {
 	native_smp_prepare_boot_cpu();
 	pv_register_shared_page();
+	pv_spinlock_init();	/* before alternatives freeze the lock ops */
 }
 
 static void __init pv_init_platform(void)

@@ -30,6 +30,8 @@ void __init pv_init_mmu_ops(void);
 void __init pv_init_time_ops(void);
 void pv_register_shared_page(void);
 void __init pv_smp_init(void);
+void __init pv_spinlock_init(void);
+__visible bool pv_guest_vcpu_is_preempted(long cpu);
 u64 pv_vcpu_mask(const struct cpumask *mask);
 void pv_mmu_init_ap(void);
 void pv_lines_online(void);

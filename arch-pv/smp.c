@@ -11,7 +11,10 @@
  * There is no local APIC.  pv's APIC driver sends IPIs as interrupt lines
  * PV_LINE_IPI_FIRST.. with PV_HC_SEND_IPI, one hypercall for a whole
  * mask; each CPU binds those lines to Linux's IPI vectors, whose system
- * vector handlers run as on bare metal.  NMIs cannot be sent: the host
+ * vector handlers run as on bare metal.  Spinlocks are paravirt queued
+ * spinlocks: a waiter halts until the unlocker's kick (a reschedule IPI),
+ * and the host's preempted byte says which vCPUs it does not run.  NMIs
+ * cannot be sent: the host
  * delivers no NMI to a guest (backtraces over NMI are not offered).
  * The model is Xen PV's smp_pv.c and apic.c.
  */
@@ -26,6 +29,8 @@
 #include <asm/fpu/api.h>
 #include <asm/hw_irq.h>
 #include <asm/irq_vectors.h>
+#include <asm/paravirt.h>
+#include <asm/qspinlock.h>
 #include <asm/tlbflush.h>
 #include <asm/x86_init.h>
 
@@ -177,6 +182,80 @@ static void pv_bind_ipi_lines(void)
 		if (pv_hypercall3(PV_HC_IRQ_BIND, PV_LINE_IPI_FIRST + i,
 				  pv_ipi_vectors[i], self))
 			panic("pv: cannot bind IPI line %u", PV_LINE_IPI_FIRST + i);
+}
+
+/* --- Spinlocks: waiters halt, the unlocker kicks; preempted holders show */
+
+/* The IPI line of a vector (pv_ipi_vectors[]). */
+static unsigned int pv_ipi_line(int vector)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pv_ipi_vectors); i++)
+		if (pv_ipi_vectors[i] == vector)
+			return PV_LINE_IPI_FIRST + i;
+	return 0;
+}
+
+/*
+ * Wait for a kick while *@ptr is @val: HALT returns once any line is
+ * pending, even with interrupts off, so the kick (or any interrupt)
+ * ends it; with interrupts on, safe_halt() takes it too.  As KVM's.
+ */
+static void pv_lock_wait(u8 *ptr, u8 val)
+{
+	if (in_nmi())
+		return;
+	if (irqs_disabled()) {
+		if (READ_ONCE(*ptr) == val)
+			halt();
+	} else {
+		local_irq_disable();
+		if (READ_ONCE(*ptr) == val)
+			safe_halt();
+		else
+			local_irq_enable();
+	}
+}
+
+/* A reschedule IPI wakes a halted waiter; taken, it costs nothing more. */
+static void pv_lock_kick(int cpu)
+{
+	pv_hypercall2(PV_HC_SEND_IPI, BIT_ULL(cpuid_to_apicid[cpu]),
+		      pv_ipi_line(RESCHEDULE_VECTOR));
+}
+
+/* The host writes each vCPU's preempted byte (abi.rst). */
+__visible bool pv_guest_vcpu_is_preempted(long cpu)
+{
+	return READ_ONCE(per_cpu(pv_vcpu_shared, cpu).preempted);
+}
+
+PV_CALLEE_SAVE_REGS_THUNK(pv_guest_vcpu_is_preempted);
+
+/**
+ * pv_spinlock_init() - paravirt queued spinlocks, before alternatives
+ *
+ * A lock waiter halts rather than spins, so that a holder the host
+ * descheduled gets the host CPU back, and the scheduler and mutexes
+ * skip spinning on a vCPU the host does not run (vcpu_is_preempted()).
+ */
+void __init pv_spinlock_init(void)
+{
+	pv_ops.lock.vcpu_is_preempted = PV_CALLEE_SAVE(pv_guest_vcpu_is_preempted);
+	if (num_possible_cpus() == 1) {
+		pr_info("pv: PV spinlocks off: one CPU\n");
+	} else {
+		pr_info("pv: PV spinlocks on\n");
+		__pv_init_lock_hash();
+		pv_ops.lock.queued_spin_lock_slowpath = __pv_queued_spin_lock_slowpath;
+		pv_ops.lock.queued_spin_unlock =
+			PV_CALLEE_SAVE(__pv_queued_spin_unlock);
+		pv_ops.lock.wait = pv_lock_wait;
+		pv_ops.lock.kick = pv_lock_kick;
+	}
+	/* The paravirt qspinlock (or a native one) in place of virt_spin_lock(). */
+	static_branch_disable(&virt_spin_lock_key);
 }
 
 /* --- Topology: the boot info's vCPUs */

@@ -70,9 +70,11 @@ static int __init pvhost_init(void)
 	ret = pv_switcher_init();
 	if (ret)
 		return ret;
+	pv_smp_module_init();
 	ret = misc_register(&pvhost_dev);
 	if (ret) {
 		pr_err("cannot register /dev/pvhost: %d\n", ret);
+		pv_smp_module_exit();
 		pv_switcher_exit();
 		return ret;
 	}
@@ -83,6 +85,7 @@ static int __init pvhost_init(void)
 static void __exit pvhost_exit(void)
 {
 	misc_deregister(&pvhost_dev);
+	pv_smp_module_exit();
 	pv_switcher_exit();
 }
 

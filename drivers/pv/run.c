@@ -477,13 +477,19 @@ again:
 	pv_mmio_complete(vcpu);
 	vcpu->steal_task = NULL;	/* a new baseline (pv_steal_update()) */
 	WRITE_ONCE(vcpu->task, current);
+	pv_preempt_watch(vcpu, true);
+	pv_set_preempted(vcpu, 0);
 	fpu_swap_kvm_fpstate(&vcpu->fpu, true);
 	for (;;) {
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
 		}
-		cond_resched();
+		if (need_resched()) {
+			pv_set_preempted(vcpu, 1);
+			cond_resched();
+			pv_set_preempted(vcpu, 0);
+		}
 		/* What other vCPUs asked for, where it may allocate. */
 		if (pv_flush_requests(vcpu)) {
 			ret = pv_internal_error(vcpu, 0, 0,
@@ -523,6 +529,9 @@ again:
 			break;
 	}
 	fpu_swap_kvm_fpstate(&vcpu->fpu, false);
+	pv_preempt_watch(vcpu, false);
+	/* Out of PV_RUN, in the launcher: not running guest code. */
+	pv_set_preempted(vcpu, 1);
 	WRITE_ONCE(vcpu->task, NULL);
 	if (ret == PV_RUN_DOWN)
 		goto again;

@@ -358,3 +358,95 @@ void pv_steal_update(struct pv_vcpu *vcpu)
 		WRITE_ONCE(*steal, vcpu->steal);
 #endif
 }
+
+/**
+ * pv_set_preempted() - tell other vCPUs whether this one runs
+ * @vcpu:      the vCPU
+ * @preempted: 1 while its thread is off its host CPU, though runnable, or
+ *             out of PV_RUN; 0 while it runs
+ *
+ * For the guest's vcpu_is_preempted(): a spinner gives up on a lock
+ * whose holder the host descheduled.  Callable with the runqueue lock
+ * held (a preempt notifier): it only writes a byte of pinned memory.
+ */
+void pv_set_preempted(struct pv_vcpu *vcpu, u8 preempted)
+{
+	u8 *p;
+
+	if (!READ_ONCE(vcpu->shared_gpa))
+		return;
+	p = pv_guest_ptr(vcpu->vm, READ_ONCE(vcpu->shared_gpa) +
+			 offsetof(struct pv_vcpu_shared, preempted), 1);
+	if (p)
+		WRITE_ONCE(*p, preempted);
+}
+
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+static void pv_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	pv_set_preempted(container_of(pn, struct pv_vcpu, preempt), 0);
+}
+
+/* Still on the runqueue: the host took the CPU, the vCPU did not sleep. */
+static void pv_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	if (current->on_rq)
+		pv_set_preempted(container_of(pn, struct pv_vcpu, preempt), 1);
+}
+
+static struct preempt_ops pv_preempt_ops = {
+	.sched_in = pv_sched_in,
+	.sched_out = pv_sched_out,
+};
+
+void pv_preempt_init(struct pv_vcpu *vcpu)
+{
+	preempt_notifier_init(&vcpu->preempt, &pv_preempt_ops);
+}
+
+/**
+ * pv_preempt_watch() - follow the vCPU thread's scheduling, or stop
+ * @vcpu: the vCPU, on its own thread
+ * @on:   at PV_RUN's start (true) or end (false)
+ */
+void pv_preempt_watch(struct pv_vcpu *vcpu, bool on)
+{
+	preempt_disable();
+	if (on)
+		preempt_notifier_register(&vcpu->preempt);
+	else
+		preempt_notifier_unregister(&vcpu->preempt);
+	preempt_enable();
+}
+
+void pv_smp_module_init(void)
+{
+	preempt_notifier_inc();
+}
+
+void pv_smp_module_exit(void)
+{
+	preempt_notifier_dec();
+}
+#else
+/*
+ * Without preempt notifiers, the run loop marks the vCPU at the one
+ * place a voluntarily preemptible host takes its CPU (cond_resched());
+ * a preemptible host may take it elsewhere unseen.
+ */
+void pv_preempt_init(struct pv_vcpu *vcpu)
+{
+}
+
+void pv_preempt_watch(struct pv_vcpu *vcpu, bool on)
+{
+}
+
+void pv_smp_module_init(void)
+{
+}
+
+void pv_smp_module_exit(void)
+{
+}
+#endif

@@ -18,6 +18,10 @@
 
 #include "vm.h"
 
+/* Masks of vCPUs are one u64 (abi.h), device line routes a u8 (vm.h). */
+static_assert(PV_MAX_VCPUS <= PV_VCPUS_MAX);
+static_assert(PV_VCPUS_MAX <= 256);
+
 /* Canonical for 4-level paging: bits 63:47 all equal. */
 static bool is_canonical(u64 addr)
 {
@@ -201,8 +205,6 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	struct pv_vcpu *vcpu;
 	int fd;
 
-	/* Masks of vCPUs are one u64 (abi.h), device line routes a u8. */
-	BUILD_BUG_ON(PV_MAX_VCPUS > PV_VCPUS_MAX || PV_VCPUS_MAX > 256);
 	if (id >= PV_MAX_VCPUS)
 		return -EINVAL;
 	if (vm->mm != current->mm)
@@ -221,6 +223,7 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	mutex_init(&vcpu->lock);
 	INIT_LIST_HEAD(&vcpu->shadow_pages);
 	spin_lock_init(&vcpu->flush_lock);
+	pv_preempt_init(vcpu);
 	pv_time_init(vcpu);
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
 	vcpu->user_cs = PV_USER_CS;

@@ -7,6 +7,7 @@
 
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/hrtimer.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -149,6 +150,9 @@ struct pv_vcpu {
 	u64 steal;
 	const void *steal_task;	/* the thread last seen (never dereferenced) */
 	u64 steal_run_delay;	/* its run_delay then */
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	struct preempt_notifier preempt;	/* marks the shared page's preempted */
+#endif
 };
 
 /* Flushes other vCPUs ask of a vCPU, strongest last. */
@@ -247,6 +251,11 @@ int pv_flush_requests(struct pv_vcpu *vcpu);
 int pv_enter_guest_mode(struct pv_vcpu *vcpu);
 void pv_leave_guest_mode(struct pv_vcpu *vcpu);
 void pv_steal_update(struct pv_vcpu *vcpu);
+void pv_set_preempted(struct pv_vcpu *vcpu, u8 preempted);
+void pv_preempt_init(struct pv_vcpu *vcpu);
+void pv_preempt_watch(struct pv_vcpu *vcpu, bool on);
+void pv_smp_module_init(void);
+void pv_smp_module_exit(void);
 int pv_irqfd(struct pv_vm *vm, void __user *argp);
 void pv_irqfd_release_all(struct pv_vm *vm);
 int pv_halt(struct pv_vcpu *vcpu);

@@ -165,7 +165,9 @@ struct pv_vcpu_shared {
 	/* Written by the host. */
 	/* 1: a line waits for irq_enabled (then call PV_HC_IRQ_WINDOW) */
 	__u8 irq_pending;
-	__u8 pad1[7];
+	/* 1: this vCPU's thread is off its host CPU though runnable (any vCPU reads it) */
+	__u8 preempted;
+	__u8 pad1[6];
 	__u64 pending_lines;	/* bitmap of interrupt lines raised */
 	__u64 cr2;		/* faulting address of the last #PF */
 	__u64 wall_clock;	/* CLOCK_REALTIME at pvclock 0, ns since 1970 */

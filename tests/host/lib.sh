@@ -58,6 +58,7 @@ linux_pvtest()
 		cat -n /tmp/linux.txt | tail -n 100
 	fi
 	grep -q '^cpus: 4$' /tmp/linux.txt || fail "the guest does not see 4 CPUs"
+	grep -q 'pv: PV spinlocks on$' /tmp/linux.txt || fail "no paravirt spinlocks"
 	grep -q '^pvsmp: 0 failed' /tmp/linux.txt || fail "pvsmp failed"
 	[ "$(grep '^PASS smp-' /tmp/linux.txt | sort -u | wc -l)" = 11 ] ||
 		fail "pvsmp did not run every case"
