@@ -82,7 +82,8 @@ static void pv_send_ipi_bits(u64 bits, int vector)
 
 static void pv_send_ipi(int cpu, int vector)
 {
-	pv_send_ipi_bits(BIT_ULL(cpuid_to_apicid[cpu]), vector);
+	if (cpuid_to_apicid[cpu] < PV_VCPUS_MAX)
+		pv_send_ipi_bits(BIT_ULL(cpuid_to_apicid[cpu]), vector);
 }
 
 static void pv_send_ipi_mask(const struct cpumask *mask, int vector)
@@ -92,9 +93,11 @@ static void pv_send_ipi_mask(const struct cpumask *mask, int vector)
 
 static void pv_send_ipi_mask_allbutself(const struct cpumask *mask, int vector)
 {
-	u64 self = BIT_ULL(cpuid_to_apicid[smp_processor_id()]);
+	u64 bits = pv_vcpu_mask(mask);
 
-	pv_send_ipi_bits(pv_vcpu_mask(mask) & ~self, vector);
+	if (cpuid_to_apicid[smp_processor_id()] < PV_VCPUS_MAX)
+		bits &= ~BIT_ULL(cpuid_to_apicid[smp_processor_id()]);
+	pv_send_ipi_bits(bits, vector);
 }
 
 static void pv_send_ipi_allbutself(int vector)
@@ -186,17 +189,6 @@ static void pv_bind_ipi_lines(void)
 
 /* --- Spinlocks: waiters halt, the unlocker kicks; preempted holders show */
 
-/* The IPI line of a vector (pv_ipi_vectors[]). */
-static unsigned int pv_ipi_line(int vector)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(pv_ipi_vectors); i++)
-		if (pv_ipi_vectors[i] == vector)
-			return PV_LINE_IPI_FIRST + i;
-	return 0;
-}
-
 /*
  * Wait for a kick while *@ptr is @val: HALT returns once any line is
  * pending, even with interrupts off, so the kick (or any interrupt)
@@ -221,8 +213,7 @@ static void pv_lock_wait(u8 *ptr, u8 val)
 /* A reschedule IPI wakes a halted waiter; taken, it costs nothing more. */
 static void pv_lock_kick(int cpu)
 {
-	pv_hypercall2(PV_HC_SEND_IPI, BIT_ULL(cpuid_to_apicid[cpu]),
-		      pv_ipi_line(RESCHEDULE_VECTOR));
+	pv_send_ipi(cpu, RESCHEDULE_VECTOR);
 }
 
 /* The host writes each vCPU's preempted byte (abi.rst). */

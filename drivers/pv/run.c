@@ -216,6 +216,8 @@ static int hypercall(struct pv_vcpu *vcpu)
 		}
 		vcpu->shared_gpa = r->rdi;
 		pv_time_register(vcpu);
+		/* Running, whatever the page said (a restarted vCPU's old one). */
+		pv_set_preempted(vcpu, 0);
 		r->rax = 0;
 		return 0;
 	case PV_HC_SET_TIMER:
@@ -485,11 +487,15 @@ again:
 			ret = -EINTR;
 			break;
 		}
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+		cond_resched();		/* pv_sched_out() marks it preempted */
+#else
 		if (need_resched()) {
 			pv_set_preempted(vcpu, 1);
 			cond_resched();
 			pv_set_preempted(vcpu, 0);
 		}
+#endif
 		/* What other vCPUs asked for, where it may allocate. */
 		if (pv_flush_requests(vcpu)) {
 			ret = pv_internal_error(vcpu, 0, 0,

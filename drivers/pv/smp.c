@@ -387,10 +387,14 @@ static void pv_sched_in(struct preempt_notifier *pn, int cpu)
 	pv_set_preempted(container_of(pn, struct pv_vcpu, preempt), 0);
 }
 
-/* Still on the runqueue: the host took the CPU, the vCPU did not sleep. */
+/*
+ * Still runnable: the host took the CPU, the vCPU did not sleep.  Not
+ * on_rq, which a task that blocks keeps a while in 6.12 (delayed
+ * dequeue), as KVM's kvm_sched_out() says.
+ */
 static void pv_sched_out(struct preempt_notifier *pn, struct task_struct *next)
 {
-	if (current->on_rq)
+	if (task_is_runnable(current))
 		pv_set_preempted(container_of(pn, struct pv_vcpu, preempt), 1);
 }
 

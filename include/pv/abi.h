@@ -165,9 +165,7 @@ struct pv_vcpu_shared {
 	/* Written by the host. */
 	/* 1: a line waits for irq_enabled (then call PV_HC_IRQ_WINDOW) */
 	__u8 irq_pending;
-	/* 1: this vCPU's thread is off its host CPU though runnable (any vCPU reads it) */
-	__u8 preempted;
-	__u8 pad1[6];
+	__u8 pad1[7];
 	__u64 pending_lines;	/* bitmap of interrupt lines raised */
 	__u64 cr2;		/* faulting address of the last #PF */
 	__u64 wall_clock;	/* CLOCK_REALTIME at pvclock 0, ns since 1970 */
@@ -175,7 +173,14 @@ struct pv_vcpu_shared {
 	__u64 steal;
 	__u64 pad2;
 	struct pv_pvclock clock;	/* at offset 64 */
-	__u8 reserved[4096 - 96];
+	__u8 pad3[32];
+	/*
+	 * Written by the host, read by other vCPUs' spinners: on a cache
+	 * line of its own, away from irq_enabled, which this vCPU writes.
+	 * 1: this vCPU's thread is off its host CPU though runnable.
+	 */
+	__u8 preempted;		/* at offset 128 */
+	__u8 reserved[4096 - 129];
 };
 #endif /* __ASSEMBLY__ */
 
