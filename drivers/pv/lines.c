@@ -133,7 +133,13 @@ u64 pv_send_ipi(struct pv_vcpu *vcpu, u64 mask, u64 line)
 	return 0;
 }
 
-static struct pv_vcpu_shared *shared_page(struct pv_vcpu *vcpu)
+/**
+ * pv_shared_page() - the vCPU's shared page, in the host's address space
+ * @vcpu: the vCPU
+ *
+ * Return: the page, or NULL while none is registered.
+ */
+struct pv_vcpu_shared *pv_shared_page(struct pv_vcpu *vcpu)
 {
 	if (!vcpu->shared_gpa)
 		return NULL;
@@ -152,7 +158,7 @@ static struct pv_vcpu_shared *shared_page(struct pv_vcpu *vcpu)
  */
 int pv_deliver_lines(struct pv_vcpu *vcpu)
 {
-	struct pv_vcpu_shared *sh = shared_page(vcpu);
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
 	unsigned long ready = READ_ONCE(vcpu->pending_lines) &
 			      READ_ONCE(vcpu->bound_lines);
 	unsigned int line;

@@ -75,13 +75,6 @@ int pv_time_check(void)
 	return 0;
 }
 
-static struct pv_vcpu_shared *shared_page(struct pv_vcpu *vcpu)
-{
-	if (!vcpu->shared_gpa)
-		return NULL;
-	return pv_guest_ptr(vcpu->vm, vcpu->shared_gpa, PAGE_SIZE);
-}
-
 /** pv_time_vm_init() - guest time 0 of a new VM: now */
 void pv_time_vm_init(struct pv_vm *vm)
 {
@@ -106,7 +99,7 @@ static u64 guest_now(struct pv_vm *vm)
 /** pv_time_register() - write the pvclock scale into the new shared page */
 void pv_time_register(struct pv_vcpu *vcpu)
 {
-	struct pv_vcpu_shared *sh = shared_page(vcpu);
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
 	struct pv_vm *vm = vcpu->vm;
 	struct pv_pvclock *c;
 

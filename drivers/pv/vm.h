@@ -236,6 +236,7 @@ void pv_time_init(struct pv_vcpu *vcpu);
 void pv_time_exit(struct pv_vcpu *vcpu);
 void pv_time_register(struct pv_vcpu *vcpu);
 void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline);
+struct pv_vcpu_shared *pv_shared_page(struct pv_vcpu *vcpu);
 void pv_vcpu_kick(struct pv_vcpu *vcpu);
 void pv_raise_line(struct pv_vcpu *vcpu, unsigned int line);
 int pv_raise_device_line(struct pv_vm *vm, unsigned int line);

@@ -282,37 +282,55 @@ static long iterations_for(const struct bench *b)
 	return n > 0 ? n : 1;
 }
 
-static void micro(int runs)
+/*
+ * Each benchmark of @table, @runs times, then (in a pv guest, @pv) once
+ * more between two readings of the exit counts.
+ */
+static void run_table(const struct bench *table, unsigned int n, int runs,
+		      int pv)
 {
 	struct counts a, b, d;
-	int pv = read_counts(&a) == 0;
 	unsigned int i;
 	int r;
 
-	if (pv) {
-		read_counts(&b);
-		counts_delta(&reading_cost, &a, &b);
-	}
-	for (i = 0; i < sizeof(benches) / sizeof(benches[0]); i++) {
-		const struct bench *b_ = &benches[i];
-		long n = iterations_for(b_), t;
+	for (i = 0; i < n; i++) {
+		const struct bench *b_ = &table[i];
+		long iters = iterations_for(b_), t;
 
 		for (r = 0; r < runs; r++) {
 			t = now_ns();
-			b_->op(n);
+			b_->op(iters);
 			t = now_ns() - t;
-			printf("BENCH %s ns %.1f\n", b_->name, (double)t / n);
+			printf("BENCH %s ns %.1f\n", b_->name, (double)t / iters);
 			fflush(stdout);
 		}
 		if (pv) {
 			read_counts(&a);
-			b_->op(n);
+			b_->op(iters);
 			read_counts(&b);
 			counts_delta(&d, &a, &b);
-			print_exits(b_->name, n, &d);
+			print_exits(b_->name, iters, &d);
 			fflush(stdout);
 		}
 	}
+}
+
+/* Whether exit counts can be read (a pv guest), and their own cost. */
+static int counts_setup(void)
+{
+	struct counts a, b;
+
+	if (read_counts(&a))
+		return 0;
+	read_counts(&b);
+	counts_delta(&reading_cost, &a, &b);
+	return 1;
+}
+
+static void micro(int runs)
+{
+	run_table(benches, sizeof(benches) / sizeof(benches[0]), runs,
+		  counts_setup());
 }
 
 /*
@@ -507,9 +525,6 @@ static double parallel_speedup(void)
 
 static void smp(int runs)
 {
-	struct counts a, b, d;
-	int pv = read_counts(&a) == 0;
-	unsigned int i;
 	int r;
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
@@ -521,31 +536,9 @@ static void smp(int runs)
 	if (shoot_page == MAP_FAILED ||
 	    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
 		die("smp setup");
-	if (pv) {
-		read_counts(&b);
-		counts_delta(&reading_cost, &a, &b);
-	}
 	pin(0);
-	for (i = 0; i < sizeof(smp_benches) / sizeof(smp_benches[0]); i++) {
-		const struct bench *b_ = &smp_benches[i];
-		long n = iterations_for(b_), t;
-
-		for (r = 0; r < runs; r++) {
-			t = now_ns();
-			b_->op(n);
-			t = now_ns() - t;
-			printf("BENCH %s ns %.1f\n", b_->name, (double)t / n);
-			fflush(stdout);
-		}
-		if (pv) {
-			read_counts(&a);
-			b_->op(n);
-			read_counts(&b);
-			counts_delta(&d, &a, &b);
-			print_exits(b_->name, n, &d);
-			fflush(stdout);
-		}
-	}
+	run_table(smp_benches, sizeof(smp_benches) / sizeof(smp_benches[0]),
+		  runs, counts_setup());
 	for (r = 0; r < runs; r++) {
 		printf("BENCH smp-parallel-speedup x %.2f\n", parallel_speedup());
 		fflush(stdout);

@@ -64,26 +64,6 @@ void event_handler(struct pv_event_frame *f)
 	events++;
 }
 
-/* "name=N" on the command line, else @def. */
-static unsigned long param(const char *name, unsigned long def)
-{
-	const char *c = boot_info->cmdline, *n;
-	unsigned long v;
-
-	for (; *c; c++) {
-		if (c != boot_info->cmdline && c[-1] != ' ')
-			continue;
-		for (n = name; *n && *c == *n; n++, c++)
-			;
-		if (*n || *c != '=')
-			continue;
-		for (v = 0, c++; *c >= '0' && *c <= '9'; c++)
-			v = v * 10 + (unsigned long)(*c - '0');
-		return v;
-	}
-	return def;
-}
-
 /*
  * 2 MiB, so that a large page the host honours at the pool's first frame
  * covers the pool and nothing else; frames are taken from its first

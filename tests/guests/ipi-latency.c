@@ -24,25 +24,6 @@ static volatile unsigned long beat;		/* vCPU 1's loop, counting */
 static unsigned long rtt[ROUNDS];
 static unsigned long halting;	/* halt=1: vCPU 1 halts between IPIs instead */
 
-static unsigned long param(const char *name, unsigned long def)
-{
-	const char *c = boot_info->cmdline, *n;
-	unsigned long v;
-
-	for (; *c; c++) {
-		if (c != boot_info->cmdline && c[-1] != ' ')
-			continue;
-		for (n = name; *n && *c == *n; n++, c++)
-			;
-		if (*n || *c != '=')
-			continue;
-		for (v = 0, c++; *c >= '0' && *c <= '9'; c++)
-			v = v * 10 + (unsigned long)(*c - '0');
-		return v;
-	}
-	return def;
-}
-
 /* vCPU 1's IPI handler: note the round; the loop answers. */
 void event_handler(struct pv_event_frame *f)
 {
@@ -108,25 +89,58 @@ static void sort(unsigned long *a, unsigned int n)
 }
 
 /*
- * Is vCPU 1 running now, on another host CPU?  Its loop counts while we
- * watch for up to 100 us.  A round trip to a vCPU whose thread waits for
- * a host CPU (the host put both threads on one CPU, or gave its CPU to
- * something else) measures the host's scheduler, not the kick.
+ * Is vCPU 1 running now, on another host CPU?  Its loop must count three
+ * times while we watch, and we must not lose our own CPU meanwhile (a
+ * gap of over 200 us between two of our clock readings): a vCPU whose
+ * thread shares our host CPU counts only while we are off it.  A round
+ * trip to a vCPU whose thread waits for a host CPU measures the host's
+ * scheduler, not the kick.
  */
 static int ap_running(void)
 {
-	unsigned long b = beat, t = pvclock_ns(&shared[0]);
+	unsigned long b = beat, t0 = pvclock_ns(&shared[0]), last = t0, t;
+	unsigned int changes = 0;
 
-	while (pvclock_ns(&shared[0]) - t < 100000)
-		if (beat != b)
-			return 1;
+	while ((t = pvclock_ns(&shared[0])) - t0 < 1000000) {
+		if (t - last > 200000)
+			return 0;
+		last = t;
+		if (beat != b) {
+			b = beat;
+			if (++changes == 3)
+				return 1;
+		}
+	}
 	return 0;
+}
+
+/*
+ * One round trip, or 0 when it proves nothing: we lost our own host CPU
+ * while waiting (a gap of over 500 us in our loop).
+ */
+static unsigned long round_trip(unsigned int round)
+{
+	unsigned long t0, last, t;
+
+	seq = round;
+	t0 = last = pvclock_ns(&shared[0]);
+	check(hypercall2(PV_HC_SEND_IPI, 1UL << 1, PV_LINE_IPI_FIRST) == 0);
+	while (answered != round) {
+		t = pvclock_ns(&shared[0]);
+		if (t - last > 500000) {
+			while (answered != round)
+				;
+			return 0;
+		}
+		last = t;
+	}
+	return pvclock_ns(&shared[0]) - t0;
 }
 
 enum verdict test_main(void)
 {
-	unsigned long bound = param("max_rtt_us", 2000) * 1000, t0;
-	unsigned int i, tries = 0;
+	unsigned long bound = param("max_rtt_us", 2000) * 1000;
+	unsigned int i, tries = 0, rounds = 0;
 
 	halting = param("halt", 0);
 
@@ -136,20 +150,19 @@ enum verdict test_main(void)
 			 (long)ap_stack + STACK_SIZE, boot_info->boot_pgd, 0, 0) == 0);
 	while (!ap_ready)
 		;
-	for (i = 0; i < ROUNDS; i++) {
+	for (i = 0; i < ROUNDS; ) {
 		while (!halting && !ap_running()) {
-			/* 10 s without vCPU 1 beside us: the host has one CPU. */
-			if (++tries > 100000) {
+			/* Long without vCPU 1 beside us: the host has one CPU. */
+			if (++tries > 20000) {
 				printk("vCPU 1 never ran beside vCPU 0: nothing to measure\n");
 				return SKIP;
 			}
 		}
-		seq = i + 1;
-		t0 = pvclock_ns(&shared[0]);
-		check(hypercall2(PV_HC_SEND_IPI, 1UL << 1, PV_LINE_IPI_FIRST) == 0);
-		while (answered != i + 1)
-			;
-		rtt[i] = pvclock_ns(&shared[0]) - t0;
+		rtt[i] = round_trip(++rounds);
+		if (rtt[i])
+			i++;
+		else if (++tries > 20000)
+			return SKIP;
 	}
 	sort(rtt, ROUNDS);
 	printk("IPI round trip to a spinning vCPU: min %lu us, median %lu us, max %lu us\n",

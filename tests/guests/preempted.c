@@ -17,25 +17,6 @@ static unsigned char ap_stack[STACK_SIZE] __attribute__((aligned(16)));
 static volatile unsigned long seen[2][2];	/* [observer][value] */
 static volatile unsigned int ap_done;
 
-static unsigned long param(const char *name, unsigned long def)
-{
-	const char *c = boot_info->cmdline, *n;
-	unsigned long v;
-
-	for (; *c; c++) {
-		if (c != boot_info->cmdline && c[-1] != ' ')
-			continue;
-		for (n = name; *n && *c == *n; n++, c++)
-			;
-		if (*n || *c != '=')
-			continue;
-		for (v = 0, c++; *c >= '0' && *c <= '9'; c++)
-			v = v * 10 + (unsigned long)(*c - '0');
-		return v;
-	}
-	return def;
-}
-
 /* Watch the other vCPU's byte for @ns of pvclock time. */
 static void watch(unsigned int self, unsigned long ns)
 {

@@ -12,25 +12,6 @@
 
 #define MiB	(1UL << 20)
 
-static unsigned long param(const char *name, unsigned long def)
-{
-	const char *c = boot_info->cmdline, *n;
-	unsigned long v;
-
-	for (; *c; c++) {
-		if (c != boot_info->cmdline && c[-1] != ' ')
-			continue;
-		for (n = name; *n && *c == *n; n++, c++)
-			;
-		if (*n || *c != '=')
-			continue;
-		for (v = 0, c++; *c >= '0' && *c <= '9'; c++)
-			v = v * 10 + (unsigned long)(*c - '0');
-		return v;
-	}
-	return def;
-}
-
 static unsigned long pattern(unsigned long seed, unsigned long i)
 {
 	return (seed * 0x9e3779b97f4a7c15UL) ^ (i * 0xff51afd7ed558ccdUL);

@@ -168,6 +168,25 @@ int __attribute__((weak)) user_event_handler(struct pv_event_frame *f,
 	test_exit(FAILURE);
 }
 
+unsigned long param(const char *name, unsigned long def)
+{
+	const char *c = boot_info->cmdline, *n;
+	unsigned long v;
+
+	for (; *c; c++) {
+		if (c != boot_info->cmdline && c[-1] != ' ')
+			continue;
+		for (n = name; *n && *c == *n; n++, c++)
+			;
+		if (*n || *c != '=')
+			continue;
+		for (v = 0, c++; *c >= '0' && *c <= '9'; c++)
+			v = v * 10 + (unsigned long)(*c - '0');
+		return v;
+	}
+	return def;
+}
+
 unsigned long pvclock_ns(const struct pv_vcpu_shared *shared)
 {
 	const volatile struct pv_pvclock *c = &shared->clock;

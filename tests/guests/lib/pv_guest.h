@@ -101,6 +101,9 @@ static inline unsigned long pv_rdtsc(void)
 	return (unsigned long)hi << 32 | lo;
 }
 
+/* NAME=N on the command line (pvrun --append), decimal; @def without. */
+unsigned long param(const char *name, unsigned long def);
+
 /* pvclock time, in ns since the VM started, from a shared page's clock. */
 unsigned long pvclock_ns(const struct pv_vcpu_shared *shared);
 
