@@ -122,10 +122,9 @@ u64 pv_send_ipi(struct pv_vcpu *vcpu, u64 mask, u64 line)
 
 	if (line < PV_LINE_IPI_FIRST || line >= PV_NR_LINES)
 		return -PV_EINVAL;
+	if (!pv_vcpus_exist(vcpu->vm, mask))
+		return -PV_EINVAL;
 	m = mask;
-	for_each_set_bit(i, &m, BITS_PER_LONG)
-		if (!pv_vm_vcpu(vcpu->vm, i))
-			return -PV_EINVAL;
 	for_each_set_bit(i, &m, BITS_PER_LONG) {
 		target = pv_vm_vcpu(vcpu->vm, i);
 		pv_raise_line(target, line);

@@ -67,7 +67,7 @@ static int deliver_or_stop(struct pv_vcpu *vcpu, unsigned int type,
 }
 
 /* Only canonical addresses outside the host's guard hole. */
-static bool guest_va_ok(u64 va)
+bool pv_guest_va_ok(u64 va)
 {
 	return ((s64)va << 16 >> 16) == (s64)va &&
 	       (va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END);
@@ -86,7 +86,7 @@ u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 	switch (msr) {
 	case MSR_IA32_FRED_CONFIG:
 		value &= PAGE_MASK;
-		if (value && !guest_va_ok(value))
+		if (value && !pv_guest_va_ok(value))
 			return -PV_EINVAL;
 		vcpu->event_entry = value;
 		return 0;
@@ -94,7 +94,7 @@ u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 	case MSR_GS_BASE:
 	case MSR_KERNEL_GS_BASE:
 	case MSR_IA32_FRED_RSP0:
-		if (!guest_va_ok(value))
+		if (!pv_guest_va_ok(value))
 			return -PV_EINVAL;
 		if (msr == MSR_FS_BASE)
 			vcpu->fs_base = value;
@@ -107,7 +107,7 @@ u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 		return 0;
 	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_RSP3:
 		/* As on FRED: a stack top is 64-byte aligned. */
-		if ((value & 63) || !guest_va_ok(value))
+		if ((value & 63) || !pv_guest_va_ok(value))
 			return -PV_EINVAL;
 		vcpu->fred_rsp[msr - MSR_IA32_FRED_RSP0] = value;
 		return 0;

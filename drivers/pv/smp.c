@@ -29,15 +29,8 @@
 
 #include "vm.h"
 
-/* Only canonical addresses outside the host's guard hole. */
-static bool guest_va_ok(u64 va)
-{
-	return ((s64)va << 16 >> 16) == (s64)va &&
-	       (va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END);
-}
-
 /* Is every vCPU of @mask there? */
-static bool vcpus_exist(struct pv_vm *vm, u64 mask)
+bool pv_vcpus_exist(struct pv_vm *vm, u64 mask)
 {
 	unsigned long m = mask;
 	unsigned int i;
@@ -59,7 +52,7 @@ u64 pv_vcpu_start(struct pv_vcpu *vcpu, const struct pv_regs *r)
 {
 	struct pv_vcpu *target = pv_vm_vcpu(vcpu->vm, r->rdi);
 
-	if (!target || !guest_va_ok(r->rsi) || !guest_va_ok(r->rdx) ||
+	if (!target || !pv_guest_va_ok(r->rsi) || !pv_guest_va_ok(r->rdx) ||
 	    !PAGE_ALIGNED(r->r10) || !pv_guest_ptr(vcpu->vm, r->r10, PAGE_SIZE))
 		return -PV_EINVAL;
 	if (atomic_cmpxchg(&target->state, PV_VCPU_DOWN, PV_VCPU_CLAIMED) !=
@@ -275,7 +268,7 @@ u64 pv_flush_tlb_multi(struct pv_vcpu *vcpu, u64 mask, u64 gva, u64 nr,
 	unsigned int i;
 	u64 ret = 0;
 
-	if ((flags & ~PV_FLUSH_GLOBAL) || !vcpus_exist(vcpu->vm, mask))
+	if ((flags & ~PV_FLUSH_GLOBAL) || !pv_vcpus_exist(vcpu->vm, mask))
 		return -PV_EINVAL;
 	for_each_set_bit(i, &m, BITS_PER_LONG)
 		flush_request(pv_vm_vcpu(vcpu->vm, i), gva, nr, flags);
