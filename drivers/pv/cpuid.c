@@ -377,7 +377,8 @@ int pv_xsetbv(struct pv_vcpu *vcpu, u64 index, u64 value)
  * the guest runs the CPU makes none that hardware would check.  The guest
  * runs in ring 3 only; there the CPU's implicit supervisor accesses go to
  * the switcher's descriptor tables, TSS and stacks, which are supervisor
- * pages, and the switcher's own code touches nothing else.  But QEMU's
+ * pages, and the switcher's own code touches guest pages only in its fast
+ * paths, at addresses it checked first (switcher_blob.S).  But QEMU's
  * TCG (7.2) reads and writes the stack of a far RET, far CALL or IRET in
  * ring 3 with supervisor accesses, which SMAP refuses on the guest's
  * pages (all of them are user pages): the #PF has no U bit, no shadow

@@ -345,6 +345,11 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 				       PV_EVENT_OTHER_SYSCALL, 0, 0, 2);
 		return ret ? stop_undeliverable(vcpu, vector, 0, ret) : 0;
 	}
+	/* A fast path's run that a host NMI or #MC ended: nothing to do. */
+	if (vector == SW_VECTOR_NONE) {
+		vcpu->counts.interrupts++;
+		return 0;
+	}
 	/* The switcher's IRETQ refused the guest's RIP: #GP, as the CPU would. */
 	if (vector == SW_VECTOR_BAD_IRET)
 		return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
@@ -525,7 +530,7 @@ again:
 			local_irq_enable();
 			continue;
 		}
-		vector = pv_switcher_run(vcpu, vcpu->roots[vcpu->user_mode], &cr2);
+		vector = pv_switcher_run(vcpu, &cr2);
 		pv_leave_guest_mode(vcpu);
 		local_irq_enable();
 		vcpu->counts.exits++;

@@ -48,7 +48,24 @@ struct pv_switcher_cpu {
 	struct page *tables[2][4];	/* both chains' page tables */
 	u64 *guest_ptes;	/* the guest chain's last level */
 	u64 ldt_generation;	/* the LDT its PTEs map (segments.c) */
+	unsigned long shared_pfn;	/* the shared page SW_SHARED maps */
 };
+
+static_assert(offsetof(struct pv_vcpu_shared, irq_enabled) == PV_SHARED_IRQ_ENABLED);
+static_assert(offsetof(struct pv_vcpu_shared, rsp0) == PV_SHARED_RSP0);
+static_assert(offsetof(struct sw_frame, rip) == SWF_RIP);
+static_assert(offsetof(struct sw_frame, vector) == SWF_VECTOR);
+static_assert(sizeof(struct sw_frame) == SWF_SIZE);
+static_assert(sizeof(struct pv_event_frame) == 64);
+
+/*
+ * The fast paths (switcher_blob.S, Documentation/pv/switcher.rst): on by
+ * default; off, every user syscall and ERETU goes through C, as tests
+ * check both ways (tests/host/fast-paths-off.t).
+ */
+static bool fast_paths = true;
+module_param(fast_paths, bool, 0644);
+MODULE_PARM_DESC(fast_paths, "deliver user syscalls and take ERETU in the switcher (default on)");
 
 static struct page *switcher_text[SW_TEXT_PAGES];
 /* The VM this CPU ran last: another one first gets an IBPB. */
@@ -381,10 +398,55 @@ static void load_guest_segments(struct pv_switcher_cpu *sw,
 	*(u64 *)(sw->cpu + SW_GUEST_FS_BASE) = vcpu->fs_base;
 }
 
+/*
+ * What the fast paths need: both roots, the mode, the entry, the other GS
+ * base, FRED_RSP0, and the vCPU's shared page at SW_SHARED.  They run
+ * only when nothing needs the host on the way: an entry registered, no
+ * line the guest would take at its next ERETU, no prefill waiting for
+ * the ERETU, supervisor mode at stack level 0.
+ */
+static void fast_paths_prepare(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
+{
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+	unsigned long pfn;
+	bool on;
+
+	on = READ_ONCE(fast_paths) && sh && vcpu->event_entry &&
+	     !(READ_ONCE(vcpu->pending_lines) & READ_ONCE(vcpu->bound_lines)) &&
+	     !vcpu->prefill && !vcpu->fred_csl;
+	*(u64 *)(sw->cpu + SW_FAST) = on ? SW_FAST_ON : 0;
+	*(u64 *)(sw->cpu + SW_MODE) = vcpu->user_mode;
+	*(u64 *)(sw->cpu + SW_KERNEL_CR3) = __pa(vcpu->roots[0]);
+	*(u64 *)(sw->cpu + SW_USER_CR3) = __pa(vcpu->roots[1]);
+	*(u64 *)(sw->cpu + SW_EVENT_ENTRY) = vcpu->event_entry;
+	*(u64 *)(sw->cpu + SW_OTHER_GS) = vcpu->kernel_gs_base;
+	*(u64 *)(sw->cpu + SW_RSP0) = vcpu->rsp0;
+	*(u64 *)(sw->cpu + SW_FAST_SYSCALLS) = 0;
+	*(u64 *)(sw->cpu + SW_FAST_ERETUS) = 0;
+	/* Guest memory, pinned for the VM's life; NX, supervisor only. */
+	pfn = on ? page_to_pfn(virt_to_page(sh)) : 0;
+	if (sw->shared_pfn != pfn) {
+		sw->guest_ptes[SW_SHARED_PTE] = pfn ? (pfn << PAGE_SHIFT) |
+			((pgprot_val(PAGE_KERNEL) & ~_PAGE_GLOBAL) &
+			 __supported_pte_mask) : 0;
+		sw->shared_pfn = pfn;
+	}
+}
+
+/*
+ * After the run: the mode and GS bases the fast paths left.  Their user
+ * syscalls count as syscalls; neither counts as an exit (it is none).
+ */
+static void fast_paths_done(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
+{
+	vcpu->user_mode = *(u64 *)(sw->cpu + SW_MODE);
+	vcpu->kernel_gs_base = *(u64 *)(sw->cpu + SW_OTHER_GS);
+	vcpu->counts.syscalls += *(u64 *)(sw->cpu + SW_FAST_SYSCALLS);
+}
+
 /**
  * pv_switcher_run() - run a vCPU's guest until it exits to the host
- * @vcpu:  the vCPU; its registers go in and come back
- * @root:  physical address of the shadow root to run on
+ * @vcpu:  the vCPU; its registers and mode go in and come back
  * @cr2:   set to CR2 at the exit
  *
  * Call with IRQs off.  The error code of an exception goes to
@@ -393,8 +455,10 @@ static void load_guest_segments(struct pv_switcher_cpu *sw,
  * Return: the exit vector: an exception vector, an interrupt vector
  * (already handed to the host's handler), or SW_VECTOR_SYSCALL.
  */
-u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
+u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 {
+	pgd_t *kernel_root = vcpu->roots[0], *user_root = vcpu->roots[1];
+	pgd_t *root = vcpu->roots[vcpu->user_mode];
 	int cpu = smp_processor_id();
 	struct pv_switcher_cpu *sw = per_cpu_ptr(switchers, cpu);
 	struct desc_ptr *gdt_desc = sw->cpu + SW_GDT_DESC;
@@ -414,7 +478,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	       current->mm->pgd + KERNEL_PGD_BOUNDARY,
 	       KERNEL_PGD_PTRS * sizeof(pgd_t));
 	sw->trans[switcher_slot] = __pgd(sw->trans_chain);
-	root[switcher_slot] = __pgd(sw->guest_chain);
+	/* Both roots: a fast path switches between them in the switcher. */
+	kernel_root[switcher_slot] = __pgd(sw->guest_chain);
+	user_root[switcher_slot] = __pgd(sw->guest_chain);
 
 	/*
 	 * Our GDT is the host's, with our TSS, and the guest's vCPU number
@@ -438,6 +504,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	*(u64 *)(sw->cpu + SW_GUEST_CR3) = __pa(root);
 	*(u64 *)(sw->cpu + SW_TRANS_CR3) = __pa(sw->trans);
 	*(u64 *)(sw->cpu + SW_GUEST_GS) = vcpu->gs_base;
+	fast_paths_prepare(sw, vcpu);
 
 	/* The guest's registers, in the frame the switcher IRETs from. */
 	f->r15 = vcpu->regs.r15;
@@ -524,7 +591,8 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	 * Back on the transition table: the root holds the switcher only
 	 * while the guest runs, so no shadow walk ever meets its tables.
 	 */
-	root[switcher_slot] = __pgd(0);
+	kernel_root[switcher_slot] = __pgd(0);
+	user_root[switcher_slot] = __pgd(0);
 
 	/* As after any user code: the task returning to user mode IBPBs. */
 	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
@@ -556,6 +624,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2)
 	if (guest_ran) {
 		rdmsrl(MSR_FS_BASE, vcpu->fs_base);
 		vcpu->gs_base = *(u64 *)(sw->cpu + SW_GUEST_GS);
+		fast_paths_done(sw, vcpu);
 		vcpu->fs_sel = fs_sel;
 		vcpu->gs_sel = gs_sel;
 	}

@@ -31,6 +31,9 @@
 #ifndef PVHOST_SWITCHER_H
 #define PVHOST_SWITCHER_H
 
+#include <linux/const.h>
+#include <asm/processor-flags.h>
+
 #define SW_TEXT			0x0000
 #define SW_TEXT_PAGES		2
 #define SW_CPU			0x2000
@@ -43,6 +46,8 @@
 #define SW_GUEST_PAGES		8	/* mapped in the shadow roots */
 #define SW_PAGES		9	/* mapped in the transition table */
 #define SW_CPU_PAGES		(SW_PAGES - SW_TEXT_PAGES)
+#define SW_SHARED		0x9000
+#define SW_SHARED_PTE		(SW_SHARED / 4096)
 #define SW_LDT			0x10000
 #define SW_LDT_PTE		(SW_LDT / 4096)	/* its first PTE index */
 
@@ -69,6 +74,36 @@
 #define SW_GUEST_FS		0x294
 #define SW_GUEST_GS_SEL		0x296
 #define SW_GUEST_FS_BASE	0x298
+/*
+ * The fast paths (Documentation/pv/switcher.rst, "Fast paths"): a user
+ * SYSCALL delivered and an ERETU carried out without leaving the
+ * switcher.  SW_FAST is SW_FAST_ON when the module allows them for this
+ * run; SW_MODE the vCPU's mode (0 supervisor, 1 user), which they change.
+ */
+#define SW_FAST			0x2a0
+#define SW_FAST_ON		0x7061
+#define SW_MODE			0x2a8
+#define SW_KERNEL_CR3		0x2b0	/* the two shadow roots */
+#define SW_USER_CR3		0x2b8
+#define SW_EVENT_ENTRY		0x2c0	/* the guest's FRED_CONFIG entry */
+#define SW_OTHER_GS		0x2c8	/* the inactive GS base */
+#define SW_FAST_SYSCALLS	0x2d0	/* counts, for the module to add up */
+#define SW_FAST_ERETUS		0x2d8
+#define SW_SAVE			0x2e0	/* rax, rcx, rdx, rdi of the guest */
+#define SW_TMP			0x300	/* rip, rflags, rsp an ERETU takes */
+#define SW_RSP0			0x318	/* FRED_RSP0, for a shared rsp0 of 0 */
+
+/* The end of the lower half: user addresses are below it. */
+#define PV_USER_VA_END		_AC(0x0000800000000000, ULL)
+
+/* Fields of struct pv_vcpu_shared the fast paths use (checked in C). */
+#define PV_SHARED_IRQ_ENABLED	0
+#define PV_SHARED_RSP0		8
+
+/* The RFLAGS bits a guest may hold: arithmetic flags, TF, IF, DF. */
+#define PV_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
+			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_IF)
 
 /* In the host page. */
 #define SW_HOST_RSP		0x000	/* where the host's IRET frame is */
@@ -93,6 +128,11 @@
  * holds nothing usable.  The host stops the vCPU with an internal error.
  */
 #define SW_VECTOR_SWITCHER_FAULT 258
+/*
+ * A fast path completed but a host NMI or #MC came meanwhile: the frame
+ * holds the guest's registers as they are to resume; nothing to handle.
+ */
+#define SW_VECTOR_NONE		259
 
 /* struct sw_frame, as the stubs lay it out below RSP0 (byte offsets). */
 #define SWF_R15			0

@@ -23,6 +23,8 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
+#include <pv/abi.h>
+
 #include "switcher.h"
 
 	.section .rodata.pv_switcher, "a"
@@ -31,6 +33,7 @@ SYM_DATA_START(pv_switcher_blob)
 sw_base = .
 cpu = sw_base + SW_CPU
 host = sw_base + SW_HOST
+shared = sw_base + SW_SHARED
 frame = sw_base + SW_STACK + 4096 - SWF_SIZE
 
 /*
@@ -105,9 +108,6 @@ sw_iret:
  * AMD CPUs have SYSCALL in 32-bit code).
  */
 .macro SYSCALL_ENTRY cs
-	endbr64
-	mov	%rsp, cpu + SW_SCRATCH(%rip)
-	lea	frame + SWF_SIZE(%rip), %rsp
 	push	$__USER_DS
 	push	cpu + SW_SCRATCH(%rip)
 	push	%r11
@@ -120,10 +120,16 @@ sw_iret:
 
 	.org sw_base + SW_SYSCALL_ENTRY
 sw_syscall:
-	SYSCALL_ENTRY __USER_CS
+	endbr64
+	mov	%rsp, cpu + SW_SCRATCH(%rip)
+	lea	frame + SWF_SIZE(%rip), %rsp
+	jmp	sw_syscall64
 
 	.org sw_base + SW_SYSCALL32_ENTRY
 sw_syscall32:
+	endbr64
+	mov	%rsp, cpu + SW_SCRATCH(%rip)
+	lea	frame + SWF_SIZE(%rip), %rsp
 	SYSCALL_ENTRY __USER32_CS
 
 /* Every event from the guest ends here with vector and error code pushed. */
@@ -205,8 +211,28 @@ sw_ring0_event:
 	movq	$1, cpu + SW_MC_PENDING(%rip)
 	add	$16, %rsp
 	iretq
+	/* A fast path's guest access that faulted: the slow way. */
+2:	cmpq	$14, (%rsp)
+	je	4f
+	cmpq	$13, (%rsp)
+	jne	5f
+4:	push	%rax
+	push	%rdx
+	mov	4 * 8(%rsp), %rax	/* the faulting RIP */
+	lea	sw_base(%rip), %rdx
+	sub	%rdx, %rax
+	cmp	$(sw_fast_syscall_access - sw_base), %rax
+	jb	6f
+	cmp	$(sw_fast_syscall_access_end - sw_base), %rax
+	jb	sw_fast_syscall_undo
+	cmp	$(sw_fast_eretu_access - sw_base), %rax
+	jb	6f
+	cmp	$(sw_fast_eretu_access_end - sw_base), %rax
+	jb	sw_fast_eretu_undo
+6:	pop	%rdx
+	pop	%rax
 	/* The IRETQ's faults: #GP, and #NP or #SS for an LDT segment. */
-2:	cmpq	$11, (%rsp)
+5:	cmpq	$11, (%rsp)
 	jb	sw_switcher_fault
 	cmpq	$13, (%rsp)
 	ja	sw_switcher_fault
@@ -268,6 +294,8 @@ sw_stub_common:
 	jz	sw_ring0_event
 	cmpq	$2, (%rsp)
 	je	sw_nmi_from_guest
+	cmpq	$6, (%rsp)
+	je	sw_maybe_fast_eretu
 	cmpq	$8, (%rsp)		/* #DF, #MC: their IST stacks too */
 	je	sw_nmi_from_guest
 	cmpq	$18, (%rsp)
@@ -288,6 +316,213 @@ vector = 0
 	jmp	sw_stub_common
 vector = vector + 1
 	.endr
+
+sw_syscall64:
+	/* A user syscall, allowed, not single-stepped: the fast path. */
+	cmpq	$SW_FAST_ON, cpu + SW_FAST(%rip)
+	jne	sw_syscall_slow
+	cmpq	$1, cpu + SW_MODE(%rip)
+	jne	sw_syscall_slow
+	test	$X86_EFLAGS_TF, %r11d
+	jz	sw_fast_syscall
+sw_syscall_slow:
+	SYSCALL_ENTRY __USER_CS
+
+/*
+ * Fast paths (Documentation/pv/switcher.rst): what the module's C would
+ * do for a user SYSCALL (pv_deliver_event()) and for the guest kernel's
+ * ERETU (pv_eret_insn()), done here when nothing is unusual, bit for bit
+ * the same for the guest.  Anything they do not handle goes the slow way,
+ * with the guest's registers as they were.  Every guest address is
+ * checked first to lie in what a 4-level guest can map outside the guard
+ * hole, so a ring-0 access here reaches only the guest's own memory
+ * through its shadow root; one that faults (no shadow entry, a read-only
+ * one) ends at a fixup (sw_ring0_event), which takes the slow way.
+ */
+
+/* Jump to \bad unless [\reg, \reg + \len) is guest address space; uses %rax. */
+.macro GUEST_RANGE reg, len, bad
+	movabs	$(PV_USER_VA_END - \len), %rax
+	cmp	%rax, \reg
+	jbe	.Lok\@
+	movabs	$PV_GUARD_HOLE_END, %rax
+	cmp	%rax, \reg
+	jb	\bad
+	cmp	$-\len, \reg
+	ja	\bad
+.Lok\@:
+.endm
+
+/* Swap the GS bases; clobbers %rax, %rcx, %rdx. */
+.macro SWAP_GUEST_GS
+	mov	$MSR_GS_BASE, %ecx
+	rdmsr
+	shl	$32, %rdx
+	or	%rax, %rdx
+	mov	cpu + SW_OTHER_GS(%rip), %rax
+	mov	%rdx, cpu + SW_OTHER_GS(%rip)
+	mov	%rax, %rdx
+	shr	$32, %rdx
+	wrmsr
+.endm
+
+/* The guest's scratch registers back; then IRET, or exit for the host. */
+.macro FAST_RESUME
+	mov	cpu + SW_SAVE(%rip), %rax
+	mov	cpu + SW_SAVE + 8(%rip), %rcx
+	mov	cpu + SW_SAVE + 16(%rip), %rdx
+	mov	cpu + SW_SAVE + 24(%rip), %rdi
+	lea	frame + SWF_IRET(%rip), %rsp
+	cmpq	$0, cpu + SW_NMI_PENDING(%rip)
+	jne	.Lhost\@
+	cmpq	$0, cpu + SW_MC_PENDING(%rip)
+	je	sw_iret
+.Lhost\@:
+	push	$0
+	push	$SW_VECTOR_NONE
+	jmp	sw_exit
+.endm
+
+USER_SYSCALL_SS = PV_USER_DS | (1 << 17) | (PV_EVENT_OTHER_SYSCALL << 32) | \
+		  (PV_EVENT_OTHER << 48) | (1 << 57) | (2 << 60)
+
+/*
+ * A user SYSCALL: its FRED frame at (shared->rsp0 & ~15) - 64, the
+ * virtual IF cleared, the GS bases swapped, the kernel's root, its entry.
+ */
+sw_fast_syscall:
+	mov	%rax, cpu + SW_SAVE(%rip)
+	mov	%rcx, cpu + SW_SAVE + 8(%rip)
+	mov	%rdx, cpu + SW_SAVE + 16(%rip)
+	mov	%rdi, cpu + SW_SAVE + 24(%rip)
+	/* The shared page's RSP0, or FRED_RSP0's where it holds none. */
+	mov	shared + PV_SHARED_RSP0(%rip), %rdi
+	test	%rdi, %rdi
+	jnz	1f
+	mov	cpu + SW_RSP0(%rip), %rdi
+1:	and	$~15, %rdi
+	sub	$64, %rdi
+	GUEST_RANGE %rdi, 64, sw_fast_syscall_undo
+	/* The kernel's root, where its stack is mapped (undo goes back). */
+	mov	cpu + SW_KERNEL_CR3(%rip), %rax
+	mov	%rax, %cr3
+	mov	%r11, %rax
+	and	$(PV_RFLAGS_GUEST & ~X86_EFLAGS_IF), %eax
+	or	$X86_EFLAGS_FIXED, %eax
+	cmpb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
+	je	2f
+	or	$X86_EFLAGS_IF, %eax
+2:	mov	cpu + SW_SCRATCH(%rip), %rdx
+sw_fast_syscall_access:			/* guest memory: may fault */
+	movq	$0, 0(%rdi)
+	mov	%rcx, 8(%rdi)
+	movq	$PV_USER_CS, 16(%rdi)
+	mov	%rax, 24(%rdi)
+	mov	%rdx, 32(%rdi)
+	movabs	$USER_SYSCALL_SS, %rax
+	mov	%rax, 40(%rdi)
+	movq	$0, 48(%rdi)
+	movq	$0, 56(%rdi)
+sw_fast_syscall_access_end:
+	movb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
+	SWAP_GUEST_GS
+	movq	$0, cpu + SW_MODE(%rip)
+	incq	cpu + SW_FAST_SYSCALLS(%rip)
+	/* The IRET frame: the kernel's entry on that stack, TF and DF clear. */
+	lea	frame + SWF_SIZE(%rip), %rsp
+	push	$PV_USER_DS
+	push	%rdi
+	mov	%r11, %rax
+	and	$(PV_RFLAGS_GUEST & ~(X86_EFLAGS_TF | X86_EFLAGS_DF)), %eax
+	or	$(X86_EFLAGS_IF | X86_EFLAGS_FIXED), %eax
+	push	%rax
+	push	$PV_USER_CS
+	push	cpu + SW_EVENT_ENTRY(%rip)
+	FAST_RESUME
+
+sw_fast_syscall_undo:
+	mov	cpu + SW_USER_CR3(%rip), %rax
+	mov	%rax, %cr3
+	mov	cpu + SW_SAVE(%rip), %rax
+	mov	cpu + SW_SAVE + 8(%rip), %rcx
+	mov	cpu + SW_SAVE + 16(%rip), %rdx
+	mov	cpu + SW_SAVE + 24(%rip), %rdi
+	lea	frame + SWF_SIZE(%rip), %rsp
+	jmp	sw_syscall_slow
+
+/*
+ * #UD from the guest kernel's 64-bit code: if it is ERETU (f3 0f 01 ca)
+ * with the frame at %rsp (error code, RIP, CS, RFLAGS, RSP, SS) for
+ * 64-bit user mode, take it: the user's root, GS bases swapped, the
+ * virtual IF from the frame.  The hardware frame is left alone until
+ * nothing can fail, for the slow path to find the #UD as it was.
+ */
+sw_maybe_fast_eretu:
+	cmpq	$SW_FAST_ON, cpu + SW_FAST(%rip)
+	jne	sw_exit
+	cmpq	$0, cpu + SW_MODE(%rip)
+	jne	sw_exit
+	cmpw	$PV_USER_CS, frame + SWF_CS(%rip)
+	jne	sw_exit
+	mov	%rax, cpu + SW_SAVE(%rip)
+	mov	%rcx, cpu + SW_SAVE + 8(%rip)
+	mov	%rdx, cpu + SW_SAVE + 16(%rip)
+	mov	%rdi, cpu + SW_SAVE + 24(%rip)
+	mov	frame + SWF_RIP(%rip), %rdi
+	GUEST_RANGE %rdi, 4, sw_fast_eretu_undo
+sw_fast_eretu_access:			/* guest memory: may fault */
+	cmpl	$0xca010ff3, (%rdi)
+	jne	sw_fast_eretu_undo
+	mov	frame + SWF_RSP(%rip), %rdi
+	GUEST_RANGE %rdi, 48, sw_fast_eretu_undo
+	movzwl	16(%rdi), %eax
+	cmp	$PV_USER_CS, %eax
+	jne	sw_fast_eretu_undo
+	movzwl	40(%rdi), %eax
+	cmp	$PV_USER_DS, %eax
+	jne	sw_fast_eretu_undo
+	movabs	$PV_USER_VA_END, %rdx
+	mov	8(%rdi), %rax
+	cmp	%rdx, %rax
+	jae	sw_fast_eretu_undo
+	mov	%rax, cpu + SW_TMP(%rip)
+	mov	32(%rdi), %rax
+	cmp	%rdx, %rax
+	ja	sw_fast_eretu_undo
+	mov	%rax, cpu + SW_TMP + 16(%rip)
+	mov	24(%rdi), %rax
+sw_fast_eretu_access_end:
+	test	$X86_EFLAGS_TF, %eax
+	jnz	sw_fast_eretu_undo
+	mov	%rax, cpu + SW_TMP + 8(%rip)
+	/* Nothing can fail now. */
+	shr	$9, %eax			/* X86_EFLAGS_IF */
+	and	$1, %eax
+	mov	%al, shared + PV_SHARED_IRQ_ENABLED(%rip)
+	SWAP_GUEST_GS
+	mov	cpu + SW_USER_CR3(%rip), %rax
+	mov	%rax, %cr3
+	movq	$1, cpu + SW_MODE(%rip)
+	incq	cpu + SW_FAST_ERETUS(%rip)
+	mov	cpu + SW_TMP(%rip), %rax
+	mov	%rax, frame + SWF_RIP(%rip)
+	movq	$PV_USER_CS, frame + SWF_CS(%rip)
+	mov	cpu + SW_TMP + 8(%rip), %rax
+	and	$PV_RFLAGS_GUEST, %eax
+	or	$(X86_EFLAGS_IF | X86_EFLAGS_FIXED), %eax
+	mov	%rax, frame + SWF_RFLAGS(%rip)
+	mov	cpu + SW_TMP + 16(%rip), %rax
+	mov	%rax, frame + SWF_RSP(%rip)
+	movq	$PV_USER_DS, frame + SWF_SS(%rip)
+	FAST_RESUME
+
+sw_fast_eretu_undo:
+	mov	cpu + SW_SAVE(%rip), %rax
+	mov	cpu + SW_SAVE + 8(%rip), %rcx
+	mov	cpu + SW_SAVE + 16(%rip), %rdx
+	mov	cpu + SW_SAVE + 24(%rip), %rdi
+	lea	frame + SWF_VECTOR(%rip), %rsp
+	jmp	sw_exit
 
 	.org sw_base + SW_TEXT_PAGES * 4096
 SYM_DATA_END(pv_switcher_blob)

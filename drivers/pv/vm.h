@@ -19,9 +19,8 @@
 #include <pv/pvhost.h>
 
 #include "mmio_decode.h"
+#include "switcher.h"
 
-/* Guest user mode lives in the lower half. */
-#define PV_USER_VA_END		0x0000800000000000ULL
 /* Pages a flush request names one by one; more become a full flush. */
 #define PV_FLUSH_REQ_PAGES	16
 /* An LDT of PV_LDT_ENTRIES descriptors fills this many pages. */
@@ -161,11 +160,6 @@ struct pv_vcpu {
 #define PV_FLUSH_REQ_NONGLOBAL	2	/* as a CR3 load, and flush_pages[] */
 #define PV_FLUSH_REQ_ALL	3	/* every translation */
 
-/* The RFLAGS bits a guest may hold: arithmetic flags, TF, IF, DF. */
-#define PV_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
-			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
-			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_IF)
-
 /* The host's values pv_cpu_model_enter() replaced for a run. */
 struct pv_cpu_host {
 	u64 xcr0, guest_xcr0;	/* 0 on a CPU without XSAVE */
@@ -185,7 +179,7 @@ long pv_vcpu_run(struct pv_vcpu *vcpu);
 
 int pv_switcher_init(void);
 void pv_switcher_exit(void);
-u64 pv_switcher_run(struct pv_vcpu *vcpu, pgd_t *root, unsigned long *cr2);
+u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2);
 
 void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len);
 int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,

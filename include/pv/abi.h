@@ -45,8 +45,8 @@
  * x86-64 guard hole reserved for hypervisors; the guest must leave it
  * unmapped (entries it writes there are ignored).
  */
-#define PV_GUARD_HOLE_START	0xffff800000000000ULL
-#define PV_GUARD_HOLE_END	0xffff808000000000ULL	/* one PML4 slot */
+#define PV_GUARD_HOLE_START	_AC(0xffff800000000000, ULL)
+#define PV_GUARD_HOLE_END	_AC(0xffff808000000000, ULL)	/* one PML4 slot */
 /* Where the boot page tables map all guest memory (Linux's page_offset). */
 #define PV_DIRECT_MAP_BASE	0xffff888000000000ULL
 /* Where they map guest-physical 0..PV_KERNEL_MAP_SIZE (__START_KERNEL_map). */

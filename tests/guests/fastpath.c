@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The switcher's fast paths (Documentation/pv/switcher.rst): a user
+ * SYSCALL delivered to the guest kernel and the kernel's ERETU
+ * instruction taken without leaving the switcher must give the guest
+ * exactly what the host's C gives it.  tests/host/fast-paths.t runs this
+ * guest with the fast paths on and off and compares the digest it prints;
+ * each run also checks every value itself:
+ *
+ * - 2000 user syscalls with patterned registers and flags (DF among
+ *   them): the FRED frame, the registers and RFLAGS the kernel sees, the
+ *   virtual IF, the GS bases; then the registers and flags user mode gets
+ *   back from ERETU.  Half use the shared page's rsp0, half FRED_RSP0;
+ *   kernel stacks change every 100 syscalls, so the first frame on each
+ *   finds no shadow entry (the fast path's fault fixup).
+ * - ERETU frames that must be refused with a #GP: RIP or RSP past the
+ *   lower half, non-canonical RIP, kernel selectors, and a frame in the
+ *   switcher's own pages (4- and 5-level addresses), unmapped or
+ *   non-canonical: none may reach user mode or read host memory.
+ * - fast=1 on the command line: the 2000 syscalls cost under 200 exits;
+ *   fast=0: at least 2 each.
+ */
+#include "lib/pv_guest.h"
+
+#define __stringify_1(x)	#x
+#define __stringify(x)		__stringify_1(x)
+
+#define MiB		(1UL << 20)
+#define USER_VA_END	0x0000800000000000UL	/* the end of the lower half */
+#define USER_CODE	0x400000UL
+#define USER_STACK	0x401000UL	/* the page after the code */
+#define USER_TOP	(USER_STACK + 4096)
+#define RECORD		0x401800	/* what user mode saw */
+#define KERNEL_GS	0x1234000UL
+#define USER_GS		0x5678000UL
+#define MSR_GS_BASE	0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_IA32_FRED_RSP0	0x1cc
+#define MSR_IA32_FRED_RSP1	0x1cd
+#define MSR_IA32_FRED_STKLVLS	0x1d0
+#define N_SYSCALLS	2000
+#define SYSCALL_SS	(PV_USER_DS | 1UL << 17 | 1UL << 32 | 7UL << 48 | \
+			 1UL << 57 | 2UL << 60)
+/* Flags user mode and the kernel vary: CF PF AF ZF SF DF OF. */
+#define FLAGS		0xcd5
+
+/* Saved registers, as the entry pushes them (r15 lowest). */
+enum { R15, R14, R13, R12, R11, R10, R9, R8, RBP, RDI, RSI, RDX, RCX, RBX,
+       RAX, KFLAGS };
+
+static struct pv_vcpu_shared shared __attribute__((aligned(4096)));
+static unsigned char kstacks[8][4096] __attribute__((aligned(4096)));
+static unsigned char stack1[4096] __attribute__((aligned(64)));
+
+/*
+ * The entry page: +0 from user mode, +256 from supervisor mode.  Both
+ * return with the FRED instructions, as Linux does: ERETU, ERETS.
+ */
+extern char fp_entry[], fp_try_insn[], fp_try_refused[];
+asm(".pushsection .text\n"
+    ".macro FP_SAVE\n"
+    "	.irp r, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15\n"
+    "	push %\\r\n"
+    "	.endr\n"
+    ".endm\n"
+    ".macro FP_RESTORE\n"
+    "	.irp r, r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax\n"
+    "	pop %\\r\n"
+    "	.endr\n"
+    ".endm\n"
+    "	.balign 4096\n"
+    "fp_entry:\n"
+    "	pushfq\n"
+    "	FP_SAVE\n"
+    "	lea 16 * 8(%rsp), %rdi\n"
+    "	mov %rsp, %rsi\n"
+    "	call fp_user_event\n"
+    "	test %eax, %eax\n"
+    "	jnz fp_leave_user\n"
+    "	FP_RESTORE\n"
+    "	add $8, %rsp\n"
+    "	.byte 0xf3, 0x0f, 0x01, 0xca\n"		/* ERETU */
+    "	ud2\n"
+    "	.org fp_entry + 256\n"
+    "	FP_SAVE\n"
+    "	lea 15 * 8(%rsp), %rdi\n"
+    "	call fp_kernel_event\n"
+    "	FP_RESTORE\n"
+    "	.byte 0xf2, 0x0f, 0x01, 0xca\n"		/* ERETS */
+    "	ud2\n"
+    /* long fp_try_eretu(void *frame): ERETU from @frame; -1 if refused. */
+    "	.globl fp_try_eretu\n"
+    "fp_try_eretu:\n"
+    "	push %rbp\n"
+    "	push %rbx\n"
+    "	push %r12\n"
+    "	push %r13\n"
+    "	push %r14\n"
+    "	push %r15\n"
+    "	mov %rsp, fp_saved_rsp(%rip)\n"
+    "	mov %rdi, %rsp\n"
+    "fp_try_insn:\n"
+    "	.byte 0xf3, 0x0f, 0x01, 0xca\n"		/* ERETU */
+    "fp_try_refused:\n"
+    "	mov $-1, %rax\n"
+    "	jmp 1f\n"
+    "fp_leave_user:\n"
+    "	xor %eax, %eax\n"
+    "1:	mov fp_saved_rsp(%rip), %rsp\n"
+    "	pop %r15\n"
+    "	pop %r14\n"
+    "	pop %r13\n"
+    "	pop %r12\n"
+    "	pop %rbx\n"
+    "	pop %rbp\n"
+    "	ret\n"
+    "	.data\n"
+    "	.balign 8\n"
+    "fp_saved_rsp: .quad 0\n"
+    ".popsection\n");
+
+long fp_try_eretu(void *frame);
+extern unsigned long fp_saved_rsp;
+
+/*
+ * The user program, copied to USER_CODE: iteration %r15 loads a pattern
+ * into every register and the flags, makes a syscall, and stores what it
+ * got back at RECORD for the kernel to check at the next one.
+ */
+extern char user_code[], user_code_end[];
+asm(".pushsection .text\n"
+    "user_code:\n"
+    "	xor %r15d, %r15d\n"
+    "	mov $" __stringify(RECORD) ", %ebp\n"
+    "1:	mov %r15, %rbx\n"
+    "	shl $8, %rbx\n"
+    "	lea 1(%rbx), %rdx\n"
+    "	lea 2(%rbx), %rsi\n"
+    "	lea 3(%rbx), %rdi\n"
+    "	lea 4(%rbx), %r8\n"
+    "	lea 5(%rbx), %r9\n"
+    "	lea 6(%rbx), %r10\n"
+    "	lea 7(%rbx), %r12\n"
+    "	lea 8(%rbx), %r13\n"
+    "	lea 9(%rbx), %r14\n"
+    "	mov %r15, %rax\n"
+    "	and $" __stringify(FLAGS) ", %eax\n"
+    "	or $0x202, %eax\n"
+    "	push %rax\n"
+    "	popfq\n"
+    "	mov $42, %eax\n"
+    "	syscall\n"
+    "	pushfq\n"
+    "	popq 0(%rbp)\n"
+    "	mov %rax, 8(%rbp)\n"
+    "	mov %rcx, 16(%rbp)\n"
+    "	mov %r11, 24(%rbp)\n"
+    "	mov %rbx, 32(%rbp)\n"
+    "	mov %rdx, 40(%rbp)\n"
+    "	mov %rsi, 48(%rbp)\n"
+    "	mov %rdi, 56(%rbp)\n"
+    "	mov %r8, 64(%rbp)\n"
+    "	mov %r9, 72(%rbp)\n"
+    "	mov %r10, 80(%rbp)\n"
+    "	mov %r12, 88(%rbp)\n"
+    "	mov %r13, 96(%rbp)\n"
+    "	mov %r14, 104(%rbp)\n"
+    "	mov %r15, 112(%rbp)\n"
+    "	mov %rsp, 120(%rbp)\n"
+    "	cld\n"
+    "	inc %r15\n"
+    "	jmp 1b\n"
+    "user_code_end:\n"
+    ".popsection\n");
+
+static unsigned long digest = 14695981039346656037UL;
+static unsigned int iteration;
+
+static void mix(unsigned long v)
+{
+	digest = (digest ^ v) * 1099511628211UL;
+}
+
+static unsigned long *phys(unsigned long pa)
+{
+	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
+}
+
+static unsigned long user_flags(unsigned long i)
+{
+	return (i & FLAGS) | 0x202UL;
+}
+
+/* What the kernel hands back to iteration @i. */
+static unsigned long ret_rax(unsigned long i) { return i * 3 + 7; }
+static unsigned long ret_rcx(unsigned long i) { return 0x1111 * i; }
+static unsigned long ret_r11(unsigned long i) { return 0x2222 * i + 1; }
+static unsigned long ret_flags(unsigned long i) { return ((i * 7) & FLAGS) | 0x202UL; }
+
+/* What user mode recorded after iteration @i's syscall. */
+static void check_record(unsigned long i)
+{
+	const unsigned long *rec = (const unsigned long *)RECORD;
+	unsigned long base = i << 8;
+	unsigned int r;
+
+	for (r = 0; r < 16; r++)
+		mix(rec[r]);
+	check((rec[0] & 0xfd5) == (ret_flags(i) & 0xfd5));
+	check(rec[1] == ret_rax(i));
+	check(rec[2] == ret_rcx(i) && rec[3] == ret_r11(i));
+	check(rec[4] == base);
+	for (r = 1; r <= 9; r++)
+		check(rec[4 + r] == base + r);
+	check(rec[14] == i && rec[15] == USER_TOP);
+}
+
+static void use_kernel_stack(unsigned int n)
+{
+	unsigned long top = (unsigned long)kstacks[n % 8] + 4096;
+
+	if (n < 10) {
+		shared.rsp0 = top;
+	} else {
+		/* FRED_RSP0 itself, with the shared page's left at 0. */
+		shared.rsp0 = 0;
+		check(wrmsr_pv(MSR_IA32_FRED_RSP0, top) == 0);
+	}
+}
+
+int fp_user_event(struct pv_event_frame *f, unsigned long *regs)
+{
+	unsigned long i = iteration, base = i << 8, kflags = regs[KFLAGS];
+	unsigned int r;
+
+	check(f->ss >> 48 == (SYSCALL_SS >> 48) && f->ss == SYSCALL_SS);
+	check(regs[RAX] == 42 && regs[R15] == i);
+	check(f->error_code == 0 && f->event_data == 0);
+	check(f->cs == PV_USER_CS && f->rsp == USER_TOP);
+	check(f->rip >= USER_CODE && f->rip < USER_CODE + 4096);
+	check(regs[RCX] == f->rip);
+	/* The user's flags in the frame and R11; the kernel's without DF. */
+	check(f->rflags == user_flags(i));
+	check((regs[R11] & 0xfd7) == user_flags(i));
+	check((kflags & 0xfd5) == ((user_flags(i) & ~0x400UL) & 0xfd5));
+	check(shared.irq_enabled == 0);
+	check((unsigned long)f == (unsigned long)kstacks[(i / 100) % 8] + 4096 - 64);
+	check(regs[RBX] == base && regs[RDX] == base + 1 &&
+	      regs[RSI] == base + 2 && regs[RDI] == base + 3 &&
+	      regs[R8] == base + 4 && regs[R9] == base + 5 &&
+	      regs[R10] == base + 6 && regs[R12] == base + 7 &&
+	      regs[R13] == base + 8 && regs[R14] == base + 9);
+	if (i == 0 || i == N_SYSCALLS - 1) {
+		check(hypercall2(PV_HC_RDMSR, MSR_GS_BASE, 0) == (long)KERNEL_GS);
+		check(hypercall2(PV_HC_RDMSR, MSR_KERNEL_GS_BASE, 0) == (long)USER_GS);
+	}
+	if (i)
+		check_record(i - 1);
+	mix(f->rip);
+	mix(f->rflags);
+	mix(f->ss);
+	mix(kflags & 0xfd5);
+	for (r = R15; r <= RAX; r++)
+		mix(regs[r]);
+
+	iteration++;
+	if (iteration == N_SYSCALLS)
+		return 1;
+	if (iteration % 100 == 0)
+		use_kernel_stack(iteration / 100);
+	regs[RAX] = ret_rax(i);
+	regs[RCX] = ret_rcx(i);
+	regs[R11] = ret_r11(i);
+	f->rflags = ret_flags(i);
+	/* The virtual IF comes from the frame: still on in user mode. */
+	return 0;
+}
+
+static unsigned int refused;
+
+void fp_kernel_event(struct pv_event_frame *f)
+{
+	/* Only the #GP of a refused ERETU, on stack level 1. */
+	check((f->ss >> 48 & 0xf) == PV_EVENT_HWEXC && (f->ss >> 32 & 0xff) == 13);
+	check(f->rip == (unsigned long)fp_try_insn);
+	check((unsigned long)f == (unsigned long)stack1 + sizeof(stack1) - 64);
+	mix(f->error_code);
+	refused++;
+	f->rip = (unsigned long)fp_try_refused;
+	f->rsp = fp_saved_rsp;
+}
+
+struct eretu_frame {
+	unsigned long error_code, rip, cs, rflags, rsp, ss;
+};
+
+static struct eretu_frame good_frame(void)
+{
+	return (struct eretu_frame){ 0, USER_CODE, PV_USER_CS, 0x202, USER_TOP,
+				     PV_USER_DS };
+}
+
+static void try_refused(const char *what, void *at, struct eretu_frame fr)
+{
+	unsigned int before = refused;
+
+	if ((unsigned long)at >= PV_KERNEL_MAP_BASE)
+		*(struct eretu_frame *)at = fr;
+	check(fp_try_eretu(at) == -1);
+	printk("  refused: %s\n", what);
+	check(refused == before + 1);
+}
+
+enum verdict test_main(void)
+{
+	unsigned long *pml4 = phys(boot_info->boot_pgd);
+	unsigned long pdpt = 56 * MiB, pd = pdpt + 4096, pt = pd + 4096,
+		      code = pt + 4096, stack = code + 4096;
+	static struct pv_exit_counts c0, c1;
+	static struct eretu_frame fr;
+	unsigned long fast = param("fast", 1), exits, syscalls;
+	unsigned int i;
+
+	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
+	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)fp_entry) == 0);
+	check(wrmsr_pv(MSR_IA32_FRED_RSP1, (unsigned long)stack1 + sizeof(stack1)) == 0);
+	check(wrmsr_pv(MSR_IA32_FRED_STKLVLS, 1UL << (2 * 13)) == 0);
+	check(wrmsr_pv(MSR_GS_BASE, KERNEL_GS) == 0);
+	check(wrmsr_pv(MSR_KERNEL_GS_BASE, USER_GS) == 0);
+
+	for (i = 0; i < 512; i++)
+		phys(pdpt)[i] = phys(pd)[i] = phys(pt)[i] = 0;
+	pml4[0] = pdpt | 7;
+	phys(pdpt)[0] = pd | 7;
+	phys(pd)[USER_CODE >> 21] = pt | 7;
+	phys(pt)[0] = code | 5;
+	phys(pt)[1] = stack | 7;
+	memcpy(phys(code), user_code, user_code_end - user_code);
+	shared.irq_enabled = 1;
+	use_kernel_stack(0);
+
+	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c0, sizeof(c0)) == sizeof(c0));
+	fr = good_frame();
+	check(fp_try_eretu(&fr) == 0);
+	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c1, sizeof(c1)) == sizeof(c1));
+	check(iteration == N_SYSCALLS);
+	check(shared.irq_enabled == 0);
+	check(hypercall2(PV_HC_RDMSR, MSR_GS_BASE, 0) == (long)KERNEL_GS);
+	exits = c1.exits - c0.exits;
+	syscalls = c1.syscalls - c0.syscalls;
+	printk("%u user syscalls: %lu syscalls counted, %lu exits (fast=%lu)\n",
+	       N_SYSCALLS, syscalls, exits, fast);
+	check(syscalls == N_SYSCALLS);
+	if (fast)
+		check(exits < N_SYSCALLS / 10);
+	else
+		check(exits >= 2 * N_SYSCALLS);
+
+	printk("ERETU frames:\n");
+	fr = good_frame();
+	fr.rip = USER_VA_END;
+	try_refused("RIP at the end of the lower half", &fr, fr);
+	fr.rip = 0xdead000000000000UL;
+	try_refused("non-canonical RIP", &fr, fr);
+	fr = good_frame();
+	fr.cs = PV_KERNEL_CS;
+	try_refused("kernel CS", &fr, fr);
+	fr = good_frame();
+	fr.ss = PV_KERNEL_DS;
+	try_refused("kernel SS", &fr, fr);
+	fr = good_frame();
+	fr.rsp = USER_VA_END + 8;
+	try_refused("RSP past the lower half", &fr, fr);
+	try_refused("frame in the switcher (4-level)",
+		    (void *)(PV_GUARD_HOLE_START + 0x2000), fr);
+	try_refused("frame at the 5-level switcher",
+		    (void *)0xff00000000002000UL, fr);
+	try_refused("frame unmapped", (void *)0x7f0000000000UL, fr);
+	try_refused("frame crossing into non-canonical",
+		    (void *)(USER_VA_END - 16), fr);
+	check(refused == 9);
+	printk("fastpath digest %lx\n", digest);
+	return SUCCESS;
+}
