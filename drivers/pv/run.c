@@ -73,6 +73,28 @@ bool pv_guest_va_ok(u64 va)
 	       (va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END);
 }
 
+/*
+ * FRED_RSP0 has two homes: the MSR, and the shared page's rsp0, which the
+ * guest writes without an exit and which wins when it is not 0.  A WRMSR
+ * sets both, so that the MSR's newest value is the one used.
+ */
+static void set_rsp0(struct pv_vcpu *vcpu, u64 value)
+{
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+
+	vcpu->rsp0 = value;
+	if (sh)
+		WRITE_ONCE(sh->rsp0, value);
+}
+
+static u64 get_rsp0(struct pv_vcpu *vcpu)
+{
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+	u64 rsp0 = sh ? READ_ONCE(sh->rsp0) : 0;
+
+	return rsp0 ? rsp0 : vcpu->rsp0;
+}
+
 /**
  * pv_wrmsr() - write one of the MSRs a ring-3 kernel still needs (abi.rst)
  * @vcpu:  the vCPU
@@ -103,7 +125,7 @@ u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 		else if (msr == MSR_KERNEL_GS_BASE)
 			vcpu->kernel_gs_base = value;
 		else
-			vcpu->rsp0 = value;
+			set_rsp0(vcpu, value);
 		return 0;
 	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_RSP3:
 		/* As on FRED: a stack top is 64-byte aligned. */
@@ -143,7 +165,7 @@ int pv_rdmsr(struct pv_vcpu *vcpu, u64 msr, u64 *value)
 		*value = vcpu->kernel_gs_base;
 		return 0;
 	case MSR_IA32_FRED_RSP0:
-		*value = vcpu->rsp0;
+		*value = get_rsp0(vcpu);
 		return 0;
 	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_RSP3:
 		*value = vcpu->fred_rsp[msr - MSR_IA32_FRED_RSP0];

@@ -222,9 +222,13 @@ static void use_kernel_stack(unsigned int n)
 	if (n < 10) {
 		shared.rsp0 = top;
 	} else {
-		/* FRED_RSP0 itself, with the shared page's left at 0. */
-		shared.rsp0 = 0;
+		/*
+		 * FRED_RSP0 itself, with the shared page's left at 0: the
+		 * WRMSR sets both (abi.rst), so clear the shared one after.
+		 */
 		check(wrmsr_pv(MSR_IA32_FRED_RSP0, top) == 0);
+		check(shared.rsp0 == top);
+		shared.rsp0 = 0;
 	}
 }
 
