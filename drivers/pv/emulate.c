@@ -59,7 +59,9 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 	u8 insn[5] = {}, rex = 0;	/* bytes not fetched read as 0 */
 	u64 msr = r->rcx & 0xffffffff, *reg;
 
+	/* Fewer bytes where the next page is not there: ERET* has 4. */
 	if (pv_copy_guest(vcpu, r->rip, insn, sizeof(insn), false) &&
+	    pv_copy_guest(vcpu, r->rip, insn, 4, false) &&
 	    pv_copy_guest(vcpu, r->rip, insn, 3, false))
 		return 1;
 	/* ERETS (f2 0f 01 ca), ERETU (f3 0f 01 ca) */

@@ -580,6 +580,12 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 			      spec_ctrl_current() & ~SPEC_CTRL_IBRS);
 	if (this_cpu_read(last_vm_id) != vcpu->vm->id) {
 		this_cpu_write(last_vm_id, vcpu->vm->id);
+		/*
+		 * Registers of the last VM the switcher kept in the cpu page,
+		 * which a Meltdown-class read from this one could find.
+		 */
+		memset(sw->cpu + SW_SAVE, 0, SW_RSP0 - SW_SAVE);
+		*(u64 *)(sw->cpu + SW_SCRATCH) = 0;
 		indirect_branch_prediction_barrier();
 	}
 	if (cpu_feature_enabled(X86_FEATURE_CLEAR_CPU_BUF))

@@ -23,10 +23,12 @@
  * Everything but the host page is readable from the guest's address space by
  * a Meltdown-class attack, so nothing there points into the host: the
  * host's stack pointer and CR4 live in the host page, which the switcher
- * reads only after it has switched to the transition table.  The one host
- * value left in the cpu page is the transition table's physical address,
- * needed to switch; it is a page of the module's, not a pointer the guest
- * could use (Documentation/pv/security.rst).
+ * reads only after it has switched to the transition table.  The host
+ * values left in the cpu page are physical addresses it needs to switch:
+ * the transition table's and the vCPU's two shadow roots', pages of the
+ * module's, not pointers the guest could use (Documentation/pv/security.rst).
+ * Guest registers the switcher parks there (SW_SCRATCH, SW_SAVE, SW_TMP)
+ * are wiped before another VM runs on the CPU.
  */
 #ifndef PVHOST_SWITCHER_H
 #define PVHOST_SWITCHER_H

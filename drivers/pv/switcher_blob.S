@@ -191,6 +191,29 @@ sw_leave:
 
 
 /*
+ * In sw_ring0_event, with the event's vector at (%rsp): a fault (or #MC)
+ * at a fast path's guest access goes to its undo; otherwise on.
+ */
+.macro FAST_FIXUP
+	push	%rax
+	push	%rdx
+	mov	4 * 8(%rsp), %rax	/* the RIP of the event */
+	lea	sw_base(%rip), %rdx
+	sub	%rdx, %rax
+	cmp	$(sw_fast_syscall_access - sw_base), %rax
+	jb	.Lnot\@
+	cmp	$(sw_fast_syscall_access_end - sw_base), %rax
+	jb	sw_fast_syscall_undo
+	cmp	$(sw_fast_eretu_access - sw_base), %rax
+	jb	.Lnot\@
+	cmp	$(sw_fast_eretu_access_end - sw_base), %rax
+	jb	sw_fast_eretu_undo
+.Lnot\@:
+	pop	%rdx
+	pop	%rax
+.endm
+
+/*
  * An event from the switcher itself (ring 0), or from the module's code
  * between the exit and its reloading the host's IDT.  An NMI or #MC is
  * remembered and replayed by the host after the exit.  A fault on the IRETQ
@@ -209,6 +232,8 @@ sw_ring0_event:
 1:	cmpq	$18, (%rsp)
 	jne	2f
 	movq	$1, cpu + SW_MC_PENDING(%rip)
+	/* Poison in guest memory a fast path read: not the same load again. */
+	FAST_FIXUP
 	add	$16, %rsp
 	iretq
 	/* A fast path's guest access that faulted: the slow way. */
@@ -216,21 +241,7 @@ sw_ring0_event:
 	je	4f
 	cmpq	$13, (%rsp)
 	jne	5f
-4:	push	%rax
-	push	%rdx
-	mov	4 * 8(%rsp), %rax	/* the faulting RIP */
-	lea	sw_base(%rip), %rdx
-	sub	%rdx, %rax
-	cmp	$(sw_fast_syscall_access - sw_base), %rax
-	jb	6f
-	cmp	$(sw_fast_syscall_access_end - sw_base), %rax
-	jb	sw_fast_syscall_undo
-	cmp	$(sw_fast_eretu_access - sw_base), %rax
-	jb	6f
-	cmp	$(sw_fast_eretu_access_end - sw_base), %rax
-	jb	sw_fast_eretu_undo
-6:	pop	%rdx
-	pop	%rax
+4:	FAST_FIXUP
 	/* The IRETQ's faults: #GP, and #NP or #SS for an LDT segment. */
 5:	cmpq	$11, (%rsp)
 	jb	sw_switcher_fault
@@ -474,7 +485,9 @@ sw_fast_eretu_access:			/* guest memory: may fault */
 	cmpl	$0xca010ff3, (%rdi)
 	jne	sw_fast_eretu_undo
 	mov	frame + SWF_RSP(%rip), %rdi
-	GUEST_RANGE %rdi, 48, sw_fast_eretu_undo
+	/* The whole 64-byte frame, as the C reads it. */
+	GUEST_RANGE %rdi, 64, sw_fast_eretu_undo
+	cmpq	$0, 56(%rdi)		/* (only that it can be read) */
 	movzwl	16(%rdi), %eax
 	cmp	$PV_USER_CS, %eax
 	jne	sw_fast_eretu_undo
