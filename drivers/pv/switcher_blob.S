@@ -377,12 +377,17 @@ sw_syscall_slow:
 	wrmsr
 .endm
 
-/* The guest's scratch registers back; then IRET, or exit for the host. */
-.macro FAST_RESUME
+/* The guest's registers a fast path used, back from SW_SAVE. */
+.macro FAST_RESTORE_REGS
 	mov	cpu + SW_SAVE(%rip), %rax
 	mov	cpu + SW_SAVE + 8(%rip), %rcx
 	mov	cpu + SW_SAVE + 16(%rip), %rdx
 	mov	cpu + SW_SAVE + 24(%rip), %rdi
+.endm
+
+/* The guest's scratch registers back; then IRET, or exit for the host. */
+.macro FAST_RESUME
+	FAST_RESTORE_REGS
 	lea	frame + SWF_IRET(%rip), %rsp
 	cmpq	$0, cpu + SW_NMI_PENDING(%rip)
 	jne	.Lhost\@
@@ -454,10 +459,7 @@ sw_fast_syscall_access_end:
 sw_fast_syscall_undo:
 	mov	cpu + SW_USER_CR3(%rip), %rax
 	mov	%rax, %cr3
-	mov	cpu + SW_SAVE(%rip), %rax
-	mov	cpu + SW_SAVE + 8(%rip), %rcx
-	mov	cpu + SW_SAVE + 16(%rip), %rdx
-	mov	cpu + SW_SAVE + 24(%rip), %rdi
+	FAST_RESTORE_REGS
 	lea	frame + SWF_SIZE(%rip), %rsp
 	jmp	sw_syscall_slow
 
@@ -530,10 +532,7 @@ sw_fast_eretu_access_end:
 	FAST_RESUME
 
 sw_fast_eretu_undo:
-	mov	cpu + SW_SAVE(%rip), %rax
-	mov	cpu + SW_SAVE + 8(%rip), %rcx
-	mov	cpu + SW_SAVE + 16(%rip), %rdx
-	mov	cpu + SW_SAVE + 24(%rip), %rdi
+	FAST_RESTORE_REGS
 	lea	frame + SWF_VECTOR(%rip), %rsp
 	jmp	sw_exit
 
