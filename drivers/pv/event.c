@@ -39,17 +39,6 @@ static u8 *irq_flag(struct pv_vcpu *vcpu)
 			    offsetof(struct pv_vcpu_shared, irq_enabled), 1);
 }
 
-/* The kernel stack for events from user mode: the shared page's rsp0. */
-static u64 user_rsp0(struct pv_vcpu *vcpu)
-{
-	u64 *rsp0 = NULL;
-
-	if (vcpu->shared_gpa)
-		rsp0 = pv_guest_ptr(vcpu->vm, vcpu->shared_gpa +
-				    offsetof(struct pv_vcpu_shared, rsp0), 8);
-	return rsp0 && READ_ONCE(*rsp0) ? READ_ONCE(*rsp0) : vcpu->rsp0;
-}
-
 /*
  * The stack level of an event in supervisor mode, as FRED_STKLVLS gives it
  * for exceptions; interrupts and INT n run at level 0 (FRED_CONFIG's
@@ -96,7 +85,7 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 		return -ENOENT;
 	/* From user mode the frame goes on the kernel stack, at RSP0. */
 	if (user) {
-		sp = (user_rsp0(vcpu) & ~15ULL) - sizeof(f);
+		sp = (pv_user_rsp0(vcpu) & ~15ULL) - sizeof(f);
 	} else {
 		old_level = vcpu->fred_csl;
 		level = event_level(vcpu, type, vector);

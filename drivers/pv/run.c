@@ -87,7 +87,13 @@ static void set_rsp0(struct pv_vcpu *vcpu, u64 value)
 		WRITE_ONCE(sh->rsp0, value);
 }
 
-static u64 get_rsp0(struct pv_vcpu *vcpu)
+/**
+ * pv_user_rsp0() - the kernel stack top for events from user mode
+ * @vcpu: the vCPU
+ *
+ * Return: the shared page's rsp0 where it is not 0, else FRED_RSP0's.
+ */
+u64 pv_user_rsp0(struct pv_vcpu *vcpu)
 {
 	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
 	u64 rsp0 = sh ? READ_ONCE(sh->rsp0) : 0;
@@ -165,7 +171,7 @@ int pv_rdmsr(struct pv_vcpu *vcpu, u64 msr, u64 *value)
 		*value = vcpu->kernel_gs_base;
 		return 0;
 	case MSR_IA32_FRED_RSP0:
-		*value = get_rsp0(vcpu);
+		*value = pv_user_rsp0(vcpu);
 		return 0;
 	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_RSP3:
 		*value = vcpu->fred_rsp[msr - MSR_IA32_FRED_RSP0];

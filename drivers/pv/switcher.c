@@ -61,7 +61,7 @@ static_assert(sizeof(struct pv_event_frame) == 64);
 /*
  * The fast paths (switcher_blob.S, Documentation/pv/switcher.rst): on by
  * default; off, every user syscall and ERETU goes through C, as tests
- * check both ways (tests/host/fast-paths-off.t).
+ * check both ways (tests/host/fast-paths.t).
  */
 static bool fast_paths = true;
 module_param(fast_paths, bool, 0644);
@@ -422,7 +422,6 @@ static void fast_paths_prepare(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 	*(u64 *)(sw->cpu + SW_OTHER_GS) = vcpu->kernel_gs_base;
 	*(u64 *)(sw->cpu + SW_RSP0) = vcpu->rsp0;
 	*(u64 *)(sw->cpu + SW_FAST_SYSCALLS) = 0;
-	*(u64 *)(sw->cpu + SW_FAST_ERETUS) = 0;
 	/* Guest memory, pinned for the VM's life; NX, supervisor only. */
 	pfn = on ? page_to_pfn(virt_to_page(sh)) : 0;
 	if (sw->shared_pfn != pfn) {

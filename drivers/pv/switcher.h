@@ -89,8 +89,7 @@
 #define SW_USER_CR3		0x2b8
 #define SW_EVENT_ENTRY		0x2c0	/* the guest's FRED_CONFIG entry */
 #define SW_OTHER_GS		0x2c8	/* the inactive GS base */
-#define SW_FAST_SYSCALLS	0x2d0	/* counts, for the module to add up */
-#define SW_FAST_ERETUS		0x2d8
+#define SW_FAST_SYSCALLS	0x2d0	/* a count, for the module to add up */
 #define SW_SAVE			0x2e0	/* rax, rcx, rdx, rdi of the guest */
 #define SW_TMP			0x300	/* rip, rflags, rsp an ERETU takes */
 #define SW_RSP0			0x318	/* FRED_RSP0, for a shared rsp0 of 0 */

@@ -518,7 +518,6 @@ sw_fast_eretu_access_end:
 	mov	cpu + SW_USER_CR3(%rip), %rax
 	mov	%rax, %cr3
 	movq	$1, cpu + SW_MODE(%rip)
-	incq	cpu + SW_FAST_ERETUS(%rip)
 	mov	cpu + SW_TMP(%rip), %rax
 	mov	%rax, frame + SWF_RIP(%rip)
 	movq	$PV_USER_CS, frame + SWF_CS(%rip)

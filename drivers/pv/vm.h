@@ -188,6 +188,7 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
 void pv_mmu_prefill(struct pv_vcpu *vcpu);
+u64 pv_user_rsp0(struct pv_vcpu *vcpu);
 int pv_internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
 		      const char *why);
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);
