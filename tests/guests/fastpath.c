@@ -317,13 +317,10 @@ static void try_refused(const char *what, void *at, struct eretu_frame fr)
 
 enum verdict test_main(void)
 {
-	unsigned long *pml4 = phys(boot_info->boot_pgd);
-	unsigned long pdpt = 56 * MiB, pd = pdpt + 4096, pt = pd + 4096,
-		      code = pt + 4096, stack = code + 4096;
+	unsigned long code = 56 * MiB + 3 * 4096, stack = code + 4096, *upt;
 	static struct pv_exit_counts c0, c1;
 	static struct eretu_frame fr;
 	unsigned long fast = param("fast", 1), exits, syscalls;
-	unsigned int i;
 
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
 	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)fp_entry) == 0);
@@ -332,13 +329,9 @@ enum verdict test_main(void)
 	check(wrmsr_pv(MSR_GS_BASE, KERNEL_GS) == 0);
 	check(wrmsr_pv(MSR_KERNEL_GS_BASE, USER_GS) == 0);
 
-	for (i = 0; i < 512; i++)
-		phys(pdpt)[i] = phys(pd)[i] = phys(pt)[i] = 0;
-	pml4[0] = pdpt | 7;
-	phys(pdpt)[0] = pd | 7;
-	phys(pd)[USER_CODE >> 21] = pt | 7;
-	phys(pt)[0] = code | 5;
-	phys(pt)[1] = stack | 7;
+	upt = user_page_table(USER_CODE, 56 * MiB);
+	upt[0] = code | 5;
+	upt[1] = stack | 7;
 	memcpy(phys(code), user_code, user_code_end - user_code);
 	shared.irq_enabled = 1;
 	use_kernel_stack(0);

@@ -48,20 +48,13 @@ enum verdict test_main(void)
 		0, PV_GUARD_HOLE_START + 0x3000, 0xff00000000003000UL,
 		0x0000800000000040UL, USER_CODE + 4096, 0x7f0000001000UL,
 	};
-	unsigned long *pml4 = phys(boot_info->boot_pgd);
-	unsigned long pdpt = 56 * MiB, pd = pdpt + 4096, pt = pd + 4096,
-		      code = pt + 4096, n = param("case", 0);
-	unsigned int i;
+	unsigned long code = 56 * MiB + 3 * 4096, n = param("case", 0), *upt;
 
 	check(n >= 1 && n < sizeof(rsp0) / sizeof(rsp0[0]));
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
 	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)event_entry) == 0);
-	for (i = 0; i < 512; i++)
-		phys(pdpt)[i] = phys(pd)[i] = phys(pt)[i] = 0;
-	pml4[0] = pdpt | 7;
-	phys(pdpt)[0] = pd | 7;
-	phys(pd)[USER_CODE >> 21] = pt | 7;
-	phys(pt)[0] = code | 5;				/* read-only */
+	upt = user_page_table(USER_CODE, 56 * MiB);
+	upt[0] = code | 5;				/* read-only */
 	memcpy(phys(code), user_code, user_code_end - user_code);
 	shared.rsp0 = rsp0[n];
 	printk("user syscall with rsp0 %lx\n", rsp0[n]);

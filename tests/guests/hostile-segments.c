@@ -128,18 +128,11 @@ static unsigned long *phys(unsigned long pa)
 
 static void map_user(void)
 {
-	unsigned long *pml4 = phys(boot_info->boot_pgd);
-	unsigned long pdpt = 56 * MiB, pd = pdpt + 4096, pt = pd + 4096,
-		      code = pt + 4096, stack = code + 4096;
-	unsigned int i;
+	unsigned long code = 56 * MiB + 3 * 4096, stack = code + 4096, *upt;
 
-	for (i = 0; i < 512; i++)
-		phys(pdpt)[i] = phys(pd)[i] = phys(pt)[i] = 0;
-	pml4[0] = pdpt | 7;
-	phys(pdpt)[0] = pd | 7;
-	phys(pd)[USER_CODE >> 21] = pt | 7;
-	phys(pt)[0] = code | 5;
-	phys(pt)[(USER_STACK - USER_CODE) >> 12] = stack | 7;
+	upt = user_page_table(USER_CODE, 56 * MiB);
+	upt[0] = code | 5;
+	upt[(USER_STACK - USER_CODE) >> 12] = stack | 7;
 	memcpy(phys(code), user32_code, user32_code_end - user32_code);
 }
 

@@ -74,9 +74,7 @@ static unsigned long *phys(unsigned long pa)
 
 enum verdict test_main(void)
 {
-	unsigned long *pml4 = phys(boot_info->boot_pgd);
-	unsigned long pdpt = 56 * MiB, pd = pdpt + 4096, pt = pd + 4096,
-		      code = pt + 4096, stack = code + 4096;
+	unsigned long code = 56 * MiB + 3 * 4096, stack = code + 4096, *upt;
 	unsigned int i;
 
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
@@ -87,13 +85,9 @@ enum verdict test_main(void)
 	check(wrmsr_pv(MSR_KERNEL_GS_BASE, USER_GS) == 0);
 
 	/* User mappings: code read-only at USER_CODE, stack at USER_STACK. */
-	for (i = 0; i < 512; i++)
-		phys(pdpt)[i] = phys(pd)[i] = phys(pt)[i] = 0;
-	pml4[0] = pdpt | 7;
-	phys(pdpt)[0] = pd | 7;
-	phys(pd)[USER_CODE >> 21] = pt | 7;
-	phys(pt)[0] = code | 5;				/* P | U, read-only */
-	phys(pt)[(USER_STACK - USER_CODE) >> 12] = stack | 7;
+	upt = user_page_table(USER_CODE, 56 * MiB);
+	upt[0] = code | 5;				/* P | U, read-only */
+	upt[(USER_STACK - USER_CODE) >> 12] = stack | 7;
 	memcpy(phys(code), user_code, user_code_end - user_code);
 
 	shared.rsp0 = (unsigned long)kstack + sizeof(kstack);

@@ -207,3 +207,16 @@ unsigned long pvclock_ns(const struct pv_vcpu_shared *shared)
 	} while ((v & 1) || v != c->version);
 	return ns;
 }
+
+unsigned long *user_page_table(unsigned long va, unsigned long tables)
+{
+	unsigned long *pml4 = (unsigned long *)(PV_DIRECT_MAP_BASE +
+						boot_info->boot_pgd);
+	unsigned long *pdpt = (unsigned long *)(PV_DIRECT_MAP_BASE + tables);
+
+	memset(pdpt, 0, 3 * 4096);
+	pml4[0] = tables | 7;
+	pdpt[0] = (tables + 4096) | 7;
+	pdpt[512 + (va >> 21 & 511)] = (tables + 8192) | 7;
+	return pdpt + 1024;
+}

@@ -104,6 +104,13 @@ static inline unsigned long pv_rdtsc(void)
 /* NAME=N on the command line (pvrun --append), decimal; @def without. */
 unsigned long param(const char *name, unsigned long def);
 
+/*
+ * User mappings for the 2 MiB around @va (in the first 1 GiB): three
+ * zeroed tables at guest-physical @tables (PDPT, PD, PT), linked from
+ * PML4 slot 0 with P|W|U.  Returns the page table, for the caller's PTEs.
+ */
+unsigned long *user_page_table(unsigned long va, unsigned long tables);
+
 /* pvclock time, in ns since the VM started, from a shared page's clock. */
 unsigned long pvclock_ns(const struct pv_vcpu_shared *shared);
 
