@@ -466,6 +466,9 @@ asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot
 	 */
 	if (pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_FSGSBASE)
 		setup_force_cpu_cap(X86_FEATURE_FSGSBASE);
+	/* PCIDs only where CR3 loads carry them to the host (mmu.c). */
+	if (!(pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_PCID))
+		setup_clear_cpu_cap(X86_FEATURE_PCID);
 
 	strscpy(pv_cmdline, pv_boot_info.cmdline, sizeof(pv_cmdline));
 	boot_params.hdr.cmd_line_ptr = __pa_symbol(pv_cmdline);

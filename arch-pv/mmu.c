@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pv guest: CR2, CR3 and TLB flushes.  The host's shadow page tables
- * behave like a TLB that knows no global pages and no PCIDs: the kernel
- * writes its page tables as on hardware and flushes them through these
- * operations.  Each vCPU has its own: a flush of other CPUs' TLBs is one
+ * behave like a TLB with global pages and PCIDs: the kernel writes its
+ * page tables as on hardware and flushes them through these operations.
+ * Each vCPU has its own: a flush of other CPUs' TLBs is one
  * hypercall for all of them, which waits only for vCPUs that are running
  * (no IPIs, no waiting for a vCPU the host has descheduled).  Page tables
  * are then freed after an RCU grace period, not after the IPIs that
@@ -40,10 +40,19 @@ static unsigned long pv_read_cr3(void)
 	return this_cpu_read(pv_cr3);
 }
 
+/*
+ * With PCIDs (the host offers them, abi.rst), the low bits are the ASID
+ * the kernel chose and bit 63 says its translations are still good: the
+ * host then keeps that address space's shadow, as a TLB would.
+ */
 static void pv_write_cr3(unsigned long cr3)
 {
+	unsigned long flags = cr3 & CR3_NOFLUSH ? PV_CR3_NOFLUSH : 0;
+
+	cr3 &= ~CR3_NOFLUSH;	/* as a CPU reads CR3 back */
 	this_cpu_write(pv_cr3, cr3);
-	if (pv_hypercall2(PV_HC_LOAD_CR3, cr3 & CR3_ADDR_MASK, 0))
+	if (pv_hypercall2(PV_HC_LOAD_CR3, cr3 & (CR3_ADDR_MASK | CR3_PCID_MASK),
+			  flags))
 		panic("pv: the host refused CR3 %#lx", cr3);
 }
 

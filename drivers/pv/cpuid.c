@@ -182,14 +182,15 @@ void pv_cpuid(struct pv_vcpu *vcpu, u32 leaf, u32 subleaf, u32 *r)
 		       (topo_width(vcpu) & 0xff) << 16;
 		/*
 		 * SSE3, PCLMULQDQ, SSSE3, CX16, SSE4.1, SSE4.2, MOVBE, POPCNT,
-		 * AES, RDRAND, and "a hypervisor is there".  XSAVE and
+		 * AES, RDRAND, and "a hypervisor is there".  PCID, whatever
+		 * the host CPU has: PV_HC_LOAD_CR3 takes tags (abi.rst).  XSAVE and
 		 * OSXSAVE (the guest's CR4.OSXSAVE is always on: XGETBV works
 		 * in ring 3) with XCR0 components to offer; AVX, FMA, F16C
 		 * with the AVX state.
 		 */
 		r[2] = (h[2] & (BIT(0) | BIT(1) | BIT(9) | BIT(13) | BIT(19) |
 				BIT(20) | BIT(22) | BIT(23) | BIT(25) |
-				BIT(30))) | BIT(31);
+				BIT(30))) | BIT(17) | BIT(31);
 		if (allowed)
 			r[2] |= (h[2] & BIT(26)) | BIT(27);
 		if (avx)

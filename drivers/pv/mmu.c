@@ -16,6 +16,18 @@
  * non-global entry, everything else is dropped.  A guest that changes a
  * global mapping flushes it, as it would on hardware.
  *
+ * And like a TLB with PCIDs, it keeps up to PV_SHADOW_SPACES address
+ * spaces, each one guest PML4 loaded with one tag (the low 12 bits of
+ * PV_HC_LOAD_CR3's address, which Linux fills with its ASID): a CR3 load
+ * with PV_CR3_NOFLUSH to a tag the vCPU still holds for the same PML4
+ * finds that space's translations where they were, so switching back to
+ * a process refills nothing.  The guest kernel knows when a tag's
+ * translations went stale, as it knows on hardware (Linux: tlb_gen), and
+ * loads it without NOFLUSH then.  Each space has a root per mode whose
+ * lower half (slots 0..255) is its own; the upper half, which holds only
+ * global translations, is one set of tables every space shares: a root
+ * entry made there is copied into the other spaces' roots.
+ *
  * The guest's address space is 4-level, whatever the host's: only its
  * canonical addresses outside its guard hole (the host's) are ever walked,
  * filled or invalidated.  On a 5-level host such an address indexes slot 0
@@ -397,6 +409,7 @@ static u64 *shadow_table(struct pv_vcpu *vcpu, u64 *entry)
  */
 int pv_mmu_reset(struct pv_vcpu *vcpu)
 {
+	struct pv_shadow_space *space = &vcpu->spaces[0];
 	struct page *page;
 	int i;
 
@@ -409,8 +422,15 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
 			pv_mmu_free(vcpu);	/* no vCPU runs on half its roots */
 			return -ENOMEM;
 		}
-		vcpu->roots[i] = page_address(page);
+		space->roots[i] = page_address(page);
 	}
+	/* The one space left is the current address space. */
+	space->cr3 = vcpu->cr3;
+	space->pcid = vcpu->pcid;
+	space->last_used = ++vcpu->space_clock;
+	vcpu->space = 0;
+	vcpu->roots[0] = space->roots[0];
+	vcpu->roots[1] = space->roots[1];
 	return 0;
 }
 
@@ -438,27 +458,145 @@ static void free_entries(struct pv_vcpu *vcpu, u64 *table, unsigned int from,
 	}
 }
 
+/* Forget @space's lower half: its own tables, in both modes' roots. */
+static void space_flush(struct pv_vcpu *vcpu, struct pv_shadow_space *space)
+{
+	int levels = pgtable_l5_enabled() ? 5 : 4, i;
+
+	/* Root slots 0..255: the guest's lower half, at either depth. */
+	for (i = 0; i < 2; i++)
+		free_entries(vcpu, (u64 *)space->roots[i], 0, PTRS_PER_PGD / 2, levels);
+}
+
 /**
- * pv_mmu_flush_nonglobal() - what a CR3 load does to a TLB without PCIDs
+ * pv_mmu_flush_nonglobal() - flush the current address space, as a CR3 reload
  * @vcpu: the vCPU
  *
- * Forgets every translation but the global ones.  The lower half holds no
- * global translation worth keeping (Linux maps none there), so it goes
- * whole; the upper half stays whole while every leaf in it is global, and
- * otherwise everything goes.  The switcher's slot, in the upper half, is
- * left alone (it is only in the root while the guest runs).
+ * Forgets every translation of the current address space but the global
+ * ones; the other spaces keep theirs (a CR3 reload flushes one PCID).  The
+ * lower half holds no global translation worth keeping (Linux maps none
+ * there), so it goes whole; the upper half stays whole while every leaf
+ * in it is global, and otherwise everything goes, in every space.  The
+ * switcher's slot, in the upper half, is left alone (it is only in the
+ * roots while the guest runs).
  *
  * Return: 0 or -ENOMEM.
  */
 int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu)
 {
-	int levels = pgtable_l5_enabled() ? 5 : 4, i;
-
 	if (vcpu->upper_nonglobal || !vcpu->roots[0])
 		return pv_mmu_reset(vcpu);
-	/* Root slots 0..255: the guest's lower half, at either depth. */
-	for (i = 0; i < 2; i++)
-		free_entries(vcpu, (u64 *)vcpu->roots[i], 0, PTRS_PER_PGD / 2, levels);
+	space_flush(vcpu, &vcpu->spaces[vcpu->space]);
+	return 0;
+}
+
+/* A space's PML4 when its translations may be stale: no guest loads it. */
+#define PV_SPACE_STALE	(~0ULL)
+
+/**
+ * pv_mmu_flush_all_tags() - what a flush another vCPU asks for does
+ * @vcpu: the vCPU
+ *
+ * As pv_mmu_flush_nonglobal(), for every tag: a flush of another vCPU
+ * names an address space, not a tag, and the target may be about to
+ * load the one it names with NOFLUSH (Linux reads the mm's tlb_gen, then
+ * loads CR3, and on hardware takes the flush IPI after, with IRQs on;
+ * here the host carries the flush out at once, whatever the guest's
+ * IRQ flag).  The current space is flushed now, the others when next
+ * loaded: each is marked as another PML4's.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pv_mmu_flush_all_tags(struct pv_vcpu *vcpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < PV_SHADOW_SPACES; i++)
+		if (i != vcpu->space)
+			vcpu->spaces[i].cr3 = PV_SPACE_STALE;
+	return pv_mmu_flush_nonglobal(vcpu);
+}
+
+/*
+ * A space for a tag the vCPU does not hold: an unused one with new roots
+ * that share the current upper half, or else the least recently used,
+ * flushed.  Return: its index, or -ENOSPC at a bound on shadow memory.
+ */
+static int space_make(struct pv_vcpu *vcpu)
+{
+	struct pv_shadow_space *space, *cur = &vcpu->spaces[vcpu->space];
+	int i, mode, lru = 0;
+	struct page *page;
+
+	for (i = 0; i < PV_SHADOW_SPACES; i++) {
+		if (!vcpu->spaces[i].roots[0])
+			break;
+		if (vcpu->spaces[i].last_used < vcpu->spaces[lru].last_used)
+			lru = i;
+	}
+	if (i == PV_SHADOW_SPACES) {
+		space_flush(vcpu, &vcpu->spaces[lru]);
+		return lru;
+	}
+	space = &vcpu->spaces[i];
+	for (mode = 0; mode < 2; mode++) {
+		page = shadow_page_alloc(vcpu);
+		if (!page)
+			return -ENOSPC;	/* the caller starts over: all go */
+		space->roots[mode] = page_address(page);
+		/* The shared upper half (the switcher's slot is not in it now). */
+		memcpy(space->roots[mode] + PTRS_PER_PGD / 2,
+		       cur->roots[mode] + PTRS_PER_PGD / 2,
+		       PTRS_PER_PGD / 2 * sizeof(pgd_t));
+	}
+	return i;
+}
+
+/**
+ * pv_mmu_load_cr3() - switch the vCPU to another guest address space
+ * @vcpu:    the vCPU
+ * @cr3:     the guest PML4, guest RAM
+ * @pcid:    its tag (0..4095)
+ * @noflush: keep what the vCPU holds for @pcid, as PV_CR3_NOFLUSH asks
+ *
+ * As a MOV to CR3 on a CPU with PCIDs: the translations tagged @pcid stay
+ * with @noflush, and go without; global ones stay (as long as they are
+ * all the upper half holds: else every space goes).  A tag the vCPU
+ * holds for another PML4 is flushed whatever @noflush says (a TLB may
+ * always forget), so a space only ever holds translations of its own
+ * PML4.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pv_mmu_load_cr3(struct pv_vcpu *vcpu, u64 cr3, u16 pcid, bool noflush)
+{
+	struct pv_shadow_space *space;
+	int i;
+
+	vcpu->cr3 = cr3;
+	vcpu->pcid = pcid;
+	if (vcpu->upper_nonglobal || !vcpu->roots[0])
+		return pv_mmu_reset(vcpu);
+	for (i = 0; i < PV_SHADOW_SPACES; i++) {
+		space = &vcpu->spaces[i];
+		if (space->roots[0] && space->pcid == pcid)
+			break;
+	}
+	if (i < PV_SHADOW_SPACES) {
+		if (!noflush || space->cr3 != cr3)
+			space_flush(vcpu, space);
+	} else {
+		i = space_make(vcpu);
+		if (i < 0)	/* at a bound: start over, as a full TLB would */
+			return pv_mmu_reset(vcpu);
+		space = &vcpu->spaces[i];
+	}
+	space->cr3 = cr3;
+	space->pcid = pcid;
+	space->last_used = ++vcpu->space_clock;
+	vcpu->space = i;
+	vcpu->roots[0] = space->roots[0];
+	vcpu->roots[1] = space->roots[1];
 	return 0;
 }
 
@@ -468,9 +606,11 @@ int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu)
  * @gva:  an address in the page, from the guest
  *
  * An address the guest cannot map has no shadow entry to forget: nothing
- * is walked for it (the switcher's slot least of all).  The hardware TLB
- * needs nothing: every entry into the guest reloads CR3 without PCIDs,
- * which drops every non-global translation.
+ * is walked for it (the switcher's slot least of all).  Every space
+ * forgets it, not only the current one as INVLPG would: that costs a few
+ * walks and needs no proof that the upper half is shared.  The hardware
+ * TLB needs nothing: every entry into the guest reloads CR3 without
+ * PCIDs, which drops every non-global translation.
  */
 void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 {
@@ -479,8 +619,10 @@ void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 
 	if (!guest_gva_ok(gva))
 		return;
-	for (i = 0; i < 2; i++) {
-		table = (u64 *)vcpu->roots[i];
+	for (i = 0; i < 2 * PV_SHADOW_SPACES; i++) {
+		table = (u64 *)vcpu->spaces[i / 2].roots[i % 2];
+		if (!table)
+			continue;
 		for (level = pgtable_l5_enabled() ? 4 : 3; level > 0; level--) {
 			e = table[shadow_index(gva, level)];
 			if (!(e & _PAGE_PRESENT))
@@ -499,6 +641,7 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
 
 	list_for_each_entry_safe(page, next, &vcpu->shadow_pages, lru)
 		shadow_page_free(vcpu, page);
+	memset(vcpu->spaces, 0, sizeof(vcpu->spaces));
 	vcpu->roots[0] = NULL;
 	vcpu->roots[1] = NULL;
 }
@@ -509,13 +652,23 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
  */
 static int shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte)
 {
-	int level = pgtable_l5_enabled() ? 4 : 3;
-	u64 *table = (u64 *)vcpu->roots[vcpu->user_mode];
+	int top = pgtable_l5_enabled() ? 4 : 3, level, i;
+	unsigned int mode = vcpu->user_mode, slot = shadow_index(gva, top);
+	u64 *root = (u64 *)vcpu->roots[mode], *table = root, *other;
+	bool made = !(root[slot] & _PAGE_PRESENT);
 
-	for (; level > 0; level--) {
+	for (level = top; level > 0; level--) {
 		table = shadow_table(vcpu, &table[shadow_index(gva, level)]);
 		if (!table)
 			return -ENOSPC;
+		/* A new table in the shared upper half: every space gets it. */
+		if (level == top && made && slot >= PTRS_PER_PGD / 2) {
+			for (i = 0; i < PV_SHADOW_SPACES; i++) {
+				other = (u64 *)vcpu->spaces[i].roots[mode];
+				if (other && other != root)
+					other[slot] = root[slot];
+			}
+		}
 	}
 	table[shadow_index(gva, 0)] = pte;
 	return 0;

@@ -281,14 +281,14 @@ static int hypercall(struct pv_vcpu *vcpu)
 		}
 		return 0;
 	case PV_HC_LOAD_CR3:
-		if (!PAGE_ALIGNED(r->rdi) || r->rsi & ~PV_CR3_NOFLUSH ||
-		    !pv_guest_ptr(vcpu->vm, r->rdi, PAGE_SIZE)) {
+		/* The PML4's address, and its tag (PCID) in the low 12 bits. */
+		if (r->rsi & ~PV_CR3_NOFLUSH ||
+		    !pv_guest_ptr(vcpu->vm, r->rdi & PAGE_MASK, PAGE_SIZE)) {
 			r->rax = -PV_EINVAL;
 			return 0;
 		}
-		/* As on a TLB without PCIDs: only global translations stay. */
-		vcpu->cr3 = r->rdi;
-		if (pv_mmu_flush_nonglobal(vcpu))
+		if (pv_mmu_load_cr3(vcpu, r->rdi & PAGE_MASK, r->rdi & ~PAGE_MASK,
+				    r->rsi & PV_CR3_NOFLUSH))
 			return pv_internal_error(vcpu, 0, 0,
 						 "out of memory for shadow page tables");
 		r->rax = 0;
@@ -332,6 +332,7 @@ static int hypercall(struct pv_vcpu *vcpu)
 			r->rax |= PV_FEATURE_CPUID_FAULTING;
 		if (IS_ENABLED(CONFIG_SCHED_INFO))
 			r->rax |= PV_FEATURE_STEAL_TIME;
+		r->rax |= PV_FEATURE_PCID;	/* mmu.c keeps tagged spaces */
 		return 0;
 	case PV_HC_CPUID:
 		pv_hc_cpuid(vcpu);

@@ -106,6 +106,7 @@ static void vcpu_reset(struct pv_vcpu *vcpu)
 	vcpu->regs.rdi = vcpu->start.arg;
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
 	vcpu->cr3 = vcpu->start.cr3;
+	vcpu->pcid = 0;
 	vcpu->user_mode = false;
 	vcpu->fred_csl = 0;
 	vcpu->shared_gpa = 0;
@@ -244,7 +245,7 @@ int pv_flush_requests(struct pv_vcpu *vcpu)
 		return pv_mmu_reset(vcpu);
 	for (i = 0; i < nr; i++)
 		pv_mmu_invalidate(vcpu, pages[i]);
-	return kind == PV_FLUSH_REQ_NONGLOBAL ? pv_mmu_flush_nonglobal(vcpu) : 0;
+	return kind == PV_FLUSH_REQ_NONGLOBAL ? pv_mmu_flush_all_tags(vcpu) : 0;
 }
 
 /**

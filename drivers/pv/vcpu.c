@@ -44,7 +44,8 @@ static int pv_set_regs(struct pv_vcpu *vcpu, void __user *argp)
 
 static int pv_get_sregs(struct pv_vcpu *vcpu, void __user *argp)
 {
-	struct pv_sregs sregs = { .cr3 = vcpu->cr3, .shared = vcpu->shared_gpa };
+	struct pv_sregs sregs = { .cr3 = vcpu->cr3 | vcpu->pcid,
+				  .shared = vcpu->shared_gpa };
 
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
@@ -59,12 +60,13 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 	for (i = 0; i < ARRAY_SIZE(sregs.reserved); i++)
 		if (sregs.reserved[i])
 			return -EINVAL;
-	if (!PAGE_ALIGNED(sregs.cr3) || !pv_guest_ptr(vcpu->vm, sregs.cr3, PAGE_SIZE))
+	if (!pv_guest_ptr(vcpu->vm, sregs.cr3 & PAGE_MASK, PAGE_SIZE))
 		return -EINVAL;
 	if (sregs.shared && (!PAGE_ALIGNED(sregs.shared) ||
 			     !pv_guest_ptr(vcpu->vm, sregs.shared, PAGE_SIZE)))
 		return -EINVAL;
-	vcpu->cr3 = sregs.cr3;
+	vcpu->cr3 = sregs.cr3 & PAGE_MASK;
+	vcpu->pcid = sregs.cr3 & ~PAGE_MASK;
 	if (sregs.shared != vcpu->shared_gpa) {
 		vcpu->shared_gpa = sregs.shared;
 		pv_time_register(vcpu);

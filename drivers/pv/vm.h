@@ -84,6 +84,19 @@ struct pv_vcpu_start {
 	u64 rip, rsp, cr3, arg;
 };
 
+/*
+ * An address space the shadow MMU keeps, as a TLB keeps translations
+ * per PCID: one guest PML4 loaded with one tag (mmu.c).
+ */
+#define PV_SHADOW_SPACES	8
+
+struct pv_shadow_space {
+	pgd_t *roots[2];	/* [0] supervisor, [1] user; NULL: unused */
+	u64 cr3;		/* the guest PML4 */
+	u64 last_used;		/* pv_vcpu.space_clock when last loaded */
+	u16 pcid;
+};
+
 struct pv_vcpu {
 	struct pv_vm *vm;	/* holds a reference */
 	unsigned int id;
@@ -93,6 +106,7 @@ struct pv_vcpu {
 	struct pv_run *run;	/* the page the launcher mmaps */
 	struct pv_regs regs;
 	u64 cr3;		/* guest-physical PML4 */
+	u16 pcid;		/* the tag it was loaded with (mmu.c) */
 	u64 fs_base, gs_base, kernel_gs_base;
 	u16 fs_sel, gs_sel;	/* the guest's FS and GS selectors */
 	u16 ds_sel, es_sel;	/* and its DS and ES */
@@ -124,7 +138,14 @@ struct pv_vcpu {
 	struct task_struct *task;	/* the thread in PV_RUN, or NULL */
 	struct fpu_guest fpu;
 	u64 xcr0;		/* the guest's XCR0; 0: FP|SSE (cpuid.c) */
-	/* The shadow MMU: a root per mode and every shadow page (page->lru). */
+	/*
+	 * The shadow MMU: the address spaces it keeps, the current one's
+	 * roots (a copy of spaces[space].roots) and every shadow page
+	 * (page->lru).
+	 */
+	struct pv_shadow_space spaces[PV_SHADOW_SPACES];
+	unsigned int space;		/* the current one */
+	u64 space_clock;		/* for least recently used */
 	pgd_t *roots[2];		/* [0] supervisor, [1] user */
 	bool user_mode;			/* the guest runs in its user mode */
 	bool upper_nonglobal;		/* an upper-half leaf is not global */
@@ -260,6 +281,8 @@ int pv_halt(struct pv_vcpu *vcpu);
 int pv_deliver_lines(struct pv_vcpu *vcpu);
 int pv_mmu_reset(struct pv_vcpu *vcpu);
 int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu);
+int pv_mmu_flush_all_tags(struct pv_vcpu *vcpu);
+int pv_mmu_load_cr3(struct pv_vcpu *vcpu, u64 cr3, u16 pcid, bool noflush);
 void pv_mmu_free(struct pv_vcpu *vcpu);
 int pv_mmu_init(struct pv_vcpu *vcpu);
 void pv_mmu_exit(struct pv_vcpu *vcpu);

@@ -126,6 +126,8 @@ struct pv_boot_info {
 #define PV_FEATURE_CPUID_FAULTING _BITULL(1)
 /* The host writes pv_vcpu_shared.steal (else it stays 0) */
 #define PV_FEATURE_STEAL_TIME	_BITULL(2)
+/* PV_HC_LOAD_CR3 takes a PCID and keeps tagged address spaces (NOFLUSH) */
+#define PV_FEATURE_PCID		_BITULL(3)
 
 /*
  * CPUID leaf 0x40000000 (PV_HC_CPUID and, with PV_FEATURE_CPUID_FAULTING,

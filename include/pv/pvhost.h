@@ -103,7 +103,7 @@ struct pv_regs {
 
 /* The paging state of a vCPU, and its shared page. */
 struct pv_sregs {
-	__u64 cr3;		/* guest-physical address of the PML4 */
+	__u64 cr3;		/* guest-physical PML4 | its PCID (bits 11:0) */
 	__u64 shared;		/* guest-physical shared page, 0: none */
 	__u64 reserved[6];	/* must be 0 */
 };

@@ -37,7 +37,8 @@ enum verdict test_main(void)
 	/* Features: only defined bits. */
 	r = hypercall0(PV_HC_GET_FEATURES);
 	check(r >= 0 && !(r & ~(PV_FEATURE_FSGSBASE | PV_FEATURE_CPUID_FAULTING |
-			       PV_FEATURE_STEAL_TIME)));
+			       PV_FEATURE_STEAL_TIME | PV_FEATURE_PCID)));
+	check(r & PV_FEATURE_PCID);
 
 	/*
 	 * Exit counts: 100 GET_FEATURES hypercalls count 100, and at least

@@ -123,7 +123,7 @@ enum verdict test_main(void)
 	}
 
 	/* Bad arguments. */
-	check(hypercall2(PV_HC_LOAD_CR3, boot + 8, 0) == -PV_EINVAL);
+	check(hypercall2(PV_HC_LOAD_CR3, (1UL << 40) + 8, 0) == -PV_EINVAL);
 	check(hypercall2(PV_HC_LOAD_CR3, 1UL << 40, 0) == -PV_EINVAL);
 	check(hypercall2(PV_HC_LOAD_CR3, boot, 2) == -PV_EINVAL);
 	check(hypercall6(PV_HC_FLUSH_TLB, 0, 1, 4, 0, 0, 0) == -PV_EINVAL);

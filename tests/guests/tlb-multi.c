@@ -8,7 +8,11 @@
  * host (it flushes before it runs).  A target that is down flushes when
  * it starts; addresses no guest can map (the host's slot, non-canonical
  * ones, 57-bit aliases) are no harm to anyone; bad masks and flags are
- * refused.  Run with pvrun --smp 3 (tests/guests/tlb-multi.args).
+ * refused.  And with PCIDs: a full flush asked of a vCPU that has just
+ * left one tagged space for another reaches the space it left, which it
+ * may load again with NOFLUSH (Linux reads the mm's tlb_gen before it
+ * loads CR3, and on hardware takes the IPI after).  Run with pvrun
+ * --smp 3 (tests/guests/tlb-multi.args).
  */
 #include "lib/pv_guest.h"
 
@@ -26,6 +30,7 @@ static volatile unsigned int token, step, ap2_up;
 static volatile unsigned long seen, after;
 
 static const unsigned long va = 0x400000;
+static unsigned long pml4 = 48 * MiB;
 static const unsigned long va_g = 0xffff000000000000UL | 300UL << 39;
 
 void event_handler(struct pv_event_frame *f)
@@ -86,6 +91,19 @@ void ap1_main(void)
 		seen = peek(va);
 	after = peek(va);
 	step = 5;
+	/* Our space under tag 1, left for another under tag 2... */
+	while (token < 5)
+		hypercall0(PV_HC_HALT);
+	check(hypercall2(PV_HC_LOAD_CR3, pml4 | 1, 0) == 0);
+	seen = peek(va);
+	check(hypercall2(PV_HC_LOAD_CR3, boot_info->boot_pgd | 2, 0) == 0);
+	step = 6;
+	/* ...flushed meanwhile, then ours again, as Linux may load it. */
+	while (token < 6)
+		;
+	check(hypercall2(PV_HC_LOAD_CR3, pml4 | 1, PV_CR3_NOFLUSH) == 0);
+	after = peek(va);
+	step = 7;
 	for (;;)
 		hypercall0(PV_HC_HALT);
 }
@@ -116,7 +134,7 @@ static void wait_step(unsigned int n)
 enum verdict test_main(void)
 {
 	unsigned long boot = boot_info->boot_pgd;
-	unsigned long pml4 = 48 * MiB, pdpt = pml4 + 4096, pd = pdpt + 4096,
+	unsigned long pdpt = pml4 + 4096, pd = pdpt + 4096,
 		      pt = pd + 4096, frame_a = pt + 4096, frame_b = frame_a + 4096,
 		      pdpt2 = frame_b + 4096, pd2 = pdpt2 + 4096, pt2 = pd2 + 4096;
 	unsigned int i;
@@ -213,6 +231,19 @@ enum verdict test_main(void)
 	while (!ap2_up)
 		;
 	check(ap2_up == 2);
+
+	/* A full flush of vCPU 1 reaches every tag, not only its current. */
+	phys(pt)[va >> 12 & 511] = frame_a | PTE_P | PTE_W;
+	check(flush_multi(3, va, 1, 0) == 0);
+	token = 5;
+	check(hypercall2(PV_HC_SEND_IPI, 1UL << 1, PV_LINE_IPI_FIRST) == 0);
+	wait_step(6);
+	check(seen == 0xaaaa);
+	phys(pt)[va >> 12 & 511] = frame_b | PTE_P | PTE_W;
+	check(flush_multi(1UL << 1, 0, 0, 0) == 0);
+	token = 6;
+	wait_step(7);
+	check(after == 0xbbbb);
 	printk("flushes of other vCPUs seen where expected\n");
 	return SUCCESS;
 }

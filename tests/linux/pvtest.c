@@ -977,6 +977,78 @@ static const char *pte_cow_parent_first(void)
  * so the error is anything but ENOSYS.  Calls that would make a file
  * descriptor are given flags that refuse.
  */
+/*
+ * More processes than the host keeps tagged address spaces (and than
+ * Linux has ASIDs per CPU) pass a token round a ring of pipes.  Each has
+ * its own page at one address, and on each turn checks it still holds
+ * what it wrote last, then writes something new and maps a fresh page at
+ * a second address.  A shadow kept under a stale tag, or one tag's
+ * translations seen through another's, shows as a wrong value.
+ */
+#define RING		12
+#define RING_ROUNDS	50
+
+static int ring_member(int id, int in, int out, volatile long *mine)
+{
+	long *fresh = (long *)0x5a0000000000UL;
+	char token;
+	int round;
+
+	for (round = 0; round < RING_ROUNDS; round++) {
+		if (read(in, &token, 1) != 1)
+			return 1;
+		if (*mine != id * 1000 + round)
+			return 2;
+		*mine = id * 1000 + round + 1;
+		if (mmap(fresh, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != fresh)
+			return 3;
+		if (*fresh)	/* a fresh page reads as zeroes */
+			return 4;
+		*fresh = id;
+		if (write(out, &token, 1) != 1)
+			return 5;
+		if (*fresh != id)
+			return 6;
+	}
+	return 0;
+}
+
+static const char *address_spaces(void)
+{
+	static volatile long mine;
+	static char why[96];
+	int fds[RING][2], i, status, bad = 0;
+	pid_t pids[RING];
+
+	if (!kernel_has_flag("pcid"))
+		return "the kernel does not use PCIDs (no pcid in /proc/cpuinfo)";
+	for (i = 0; i < RING; i++)
+		if (pipe(fds[i]))
+			return "pipe failed";
+	for (i = 0; i < RING; i++) {
+		mine = i * 1000;
+		pids[i] = fork();
+		if (!pids[i])
+			_exit(ring_member(i, fds[i][0], fds[(i + 1) % RING][1], &mine));
+	}
+	if (write(fds[0][1], "t", 1) != 1)
+		return "write failed";
+	for (i = 0; i < RING; i++) {
+		waitpid(pids[i], &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			snprintf(why, sizeof(why), "process %d of %d: status %#x", i,
+				 RING, status);
+			bad = 1;
+		}
+	}
+	for (i = 0; i < RING; i++) {
+		close(fds[i][0]);
+		close(fds[i][1]);
+	}
+	return bad ? why : NULL;
+}
+
 static const char *syscalls_exist(void)
 {
 	static char missing[512];
@@ -1789,6 +1861,7 @@ int main(void)
 	result("arch_prctl-fs", tls_arch_prctl());
 	result("mmap-mprotect-munmap-sigsegv", memory_protection());
 	result("copy-on-write", copy_on_write());
+	result("address-spaces-ring-of-12", address_spaces());
 	result("proc-sys", proc_and_sys());
 	result("clock-nanosleep", clocks_and_sleep());
 	result("vdso-clock-gettime", vdso_clock());

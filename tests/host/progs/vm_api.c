@@ -210,6 +210,11 @@ static void test_vcpus(int sys)
 		expect(ioctl(vcpu, PV_SET_SREGS, &sr) == 0, "PV_SET_SREGS");
 		expect(ioctl(vcpu, PV_GET_SREGS, &got) == 0 && got.cr3 == 0x1000 &&
 		       got.shared == 0x2000, "PV_GET_SREGS reads it back");
+		sr.cr3 = 0x1000 | 0xabc;	/* with a PCID */
+		expect(ioctl(vcpu, PV_SET_SREGS, &sr) == 0 &&
+		       ioctl(vcpu, PV_GET_SREGS, &got) == 0 && got.cr3 == (0x1000 | 0xabc),
+		       "PV_SET_SREGS keeps the PCID");
+		sr.cr3 = 0x1000;
 		sr.shared = 0x2008;
 		expect_err(ioctl(vcpu, PV_SET_SREGS, &sr), EINVAL);
 		sr.shared = 4 * MIB;		/* just past guest memory */
