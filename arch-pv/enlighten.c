@@ -78,9 +78,32 @@ static bool pv_msr_is_host(unsigned int msr)
 	}
 }
 
+/*
+ * User mode's GS base, which a FRED kernel reads and writes as
+ * MSR_KERNEL_GS_BASE on every context switch: in the shared page where
+ * the host offers it (PV_FEATURE_USER_GS), without a hypercall.
+ */
+static bool pv_user_gs __ro_after_init;
+
+static bool pv_write_user_gs(u64 base)
+{
+	unsigned long flags;
+
+	if (!pv_user_gs)
+		return false;
+	local_irq_save(flags);
+	this_cpu_write(pv_vcpu_shared.user_gs_base, base);
+	barrier();		/* the host takes the base once it sees dirty */
+	this_cpu_write(pv_vcpu_shared.user_gs_dirty, 1);
+	local_irq_restore(flags);
+	return true;
+}
+
 static u64 pv_read_msr_safe(unsigned int msr, int *err)
 {
 	*err = 0;
+	if (msr == MSR_KERNEL_GS_BASE && pv_user_gs)
+		return this_cpu_read(pv_vcpu_shared.user_gs_base);
 	if (pv_msr_is_host(msr))
 		return pv_hypercall1(PV_HC_RDMSR, msr);
 	/*
@@ -107,6 +130,8 @@ static int pv_write_msr_safe(unsigned int msr, unsigned int low,
 {
 	u64 val = (u64)high << 32 | low;
 
+	if (msr == MSR_KERNEL_GS_BASE && pv_write_user_gs(val))
+		return 0;
 	if (pv_msr_is_host(msr))
 		return pv_hypercall2(PV_HC_WRMSR, msr, val) ? -EIO : 0;
 	/* STAR, TSC_AUX, PAT and the like: nothing for a ring-3 kernel. */
@@ -203,7 +228,9 @@ static void pv_load_gs_index(unsigned int selector)
 	local_irq_save(flags);
 	sel = pv_load_user_gs(selector & 0xffff,
 			      cpu_kernelmode_gs_base(smp_processor_id()));
-	pv_hypercall2(PV_HC_WRMSR, MSR_KERNEL_GS_BASE, pv_gs_selector_base(sel));
+	if (!pv_write_user_gs(pv_gs_selector_base(sel)))
+		pv_hypercall2(PV_HC_WRMSR, MSR_KERNEL_GS_BASE,
+			      pv_gs_selector_base(sel));
 	local_irq_restore(flags);
 }
 
@@ -466,6 +493,7 @@ asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot
 	 */
 	if (pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_FSGSBASE)
 		setup_force_cpu_cap(X86_FEATURE_FSGSBASE);
+	pv_user_gs = pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_USER_GS;
 	/* PCIDs only where CR3 loads carry them to the host (mmu.c). */
 	if (!(pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_PCID))
 		setup_clear_cpu_cap(X86_FEATURE_PCID);

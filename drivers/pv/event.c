@@ -123,8 +123,10 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	vcpu->fred_csl = level;
 	if (irq)
 		WRITE_ONCE(*irq, 0);
-	if (user)
+	if (user) {
 		swap(vcpu->gs_base, vcpu->kernel_gs_base);
+		pv_user_gs_publish(vcpu);
+	}
 	r->rsp = sp;
 	r->rip = vcpu->event_entry + (user ? 0 : PV_EVENT_ENTRY_KERNEL);
 	/*

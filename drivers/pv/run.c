@@ -73,6 +73,38 @@ bool pv_guest_va_ok(u64 va)
 	       (va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END);
 }
 
+/**
+ * pv_segment_base_ok() - can @base be the user's GS base?
+ * @base: from the guest
+ *
+ * Guest user mode may give itself any base WRGSBASE takes, so its kernel
+ * must be able to put any of them back: every address canonical at the
+ * host's paging depth, which is also what the host's WRMSR takes.
+ */
+bool pv_segment_base_ok(u64 base)
+{
+	return __is_canonical_address(base, pgtable_l5_enabled() ? 57 : 48);
+}
+
+/**
+ * pv_user_gs_publish() - show the guest kernel its user's GS base
+ * @vcpu: the vCPU, in supervisor mode or about to enter it
+ *
+ * Where the guest kernel reads MSR_KERNEL_GS_BASE (abi.rst, the shared
+ * page's user_gs_base): written only where the host's value changes, so
+ * that a base the guest wrote there, with its dirty flag still to come,
+ * is never put back to an older one.
+ */
+void pv_user_gs_publish(struct pv_vcpu *vcpu)
+{
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+
+	if (!sh)
+		return;
+	WRITE_ONCE(sh->user_gs_base, vcpu->kernel_gs_base);
+	WRITE_ONCE(sh->user_gs_dirty, 0);
+}
+
 /*
  * FRED_RSP0 has two homes: the MSR, and the shared page's rsp0, which the
  * guest writes without an exit and which wins when it is not 0.  A WRMSR
@@ -118,9 +150,14 @@ u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 			return -PV_EINVAL;
 		vcpu->event_entry = value;
 		return 0;
+	case MSR_KERNEL_GS_BASE:
+		if (!pv_segment_base_ok(value))
+			return -PV_EINVAL;
+		vcpu->kernel_gs_base = value;
+		pv_user_gs_publish(vcpu);
+		return 0;
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
-	case MSR_KERNEL_GS_BASE:
 	case MSR_IA32_FRED_RSP0:
 		if (!pv_guest_va_ok(value))
 			return -PV_EINVAL;
@@ -128,8 +165,6 @@ u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
 			vcpu->fs_base = value;
 		else if (msr == MSR_GS_BASE)
 			vcpu->gs_base = value;
-		else if (msr == MSR_KERNEL_GS_BASE)
-			vcpu->kernel_gs_base = value;
 		else
 			set_rsp0(vcpu, value);
 		return 0;
@@ -246,6 +281,7 @@ static int hypercall(struct pv_vcpu *vcpu)
 		pv_time_register(vcpu);
 		/* Running, whatever the page said (a restarted vCPU's old one). */
 		pv_set_preempted(vcpu, 0);
+		pv_user_gs_publish(vcpu);
 		r->rax = 0;
 		return 0;
 	case PV_HC_SET_TIMER:
@@ -333,6 +369,7 @@ static int hypercall(struct pv_vcpu *vcpu)
 		if (IS_ENABLED(CONFIG_SCHED_INFO))
 			r->rax |= PV_FEATURE_STEAL_TIME;
 		r->rax |= PV_FEATURE_PCID;	/* mmu.c keeps tagged spaces */
+		r->rax |= PV_FEATURE_USER_GS;	/* switcher.c */
 		return 0;
 	case PV_HC_CPUID:
 		pv_hc_cpuid(vcpu);

@@ -53,6 +53,8 @@ struct pv_switcher_cpu {
 
 static_assert(offsetof(struct pv_vcpu_shared, irq_enabled) == PV_SHARED_IRQ_ENABLED);
 static_assert(offsetof(struct pv_vcpu_shared, rsp0) == PV_SHARED_RSP0);
+static_assert(offsetof(struct pv_vcpu_shared, user_gs_base) == PV_SHARED_USER_GS_BASE);
+static_assert(offsetof(struct pv_vcpu_shared, user_gs_dirty) == PV_SHARED_USER_GS_DIRTY);
 static_assert(offsetof(struct sw_frame, rip) == SWF_RIP);
 static_assert(offsetof(struct sw_frame, vector) == SWF_VECTOR);
 static_assert(sizeof(struct sw_frame) == SWF_SIZE);
@@ -433,13 +435,28 @@ static void fast_paths_prepare(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 }
 
 /*
- * After the run: the mode and GS bases the fast paths left.  Their user
- * syscalls count as syscalls; neither counts as an exit (it is none).
+ * After the run: the mode and GS bases the fast paths left, and a user GS
+ * base the kernel wrote in its shared page since (read once; it is loaded
+ * at the next ERETU).  One no CPU takes becomes 0, never what the last
+ * task had.  Their user syscalls count as syscalls; neither counts as an
+ * exit (it is none).
  */
 static void fast_paths_done(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 {
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+	u64 base;
+
 	vcpu->user_mode = *(u64 *)(sw->cpu + SW_MODE);
 	vcpu->kernel_gs_base = *(u64 *)(sw->cpu + SW_OTHER_GS);
+	if (sh && !vcpu->user_mode && READ_ONCE(sh->user_gs_dirty)) {
+		base = READ_ONCE(sh->user_gs_base);
+		if (!pv_segment_base_ok(base)) {
+			base = 0;
+			WRITE_ONCE(sh->user_gs_base, 0);
+		}
+		vcpu->kernel_gs_base = base;
+		WRITE_ONCE(sh->user_gs_dirty, 0);
+	}
 	vcpu->counts.syscalls += *(u64 *)(sw->cpu + SW_FAST_SYSCALLS);
 }
 

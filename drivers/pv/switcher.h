@@ -100,6 +100,8 @@
 /* Fields of struct pv_vcpu_shared the fast paths use (checked in C). */
 #define PV_SHARED_IRQ_ENABLED	0
 #define PV_SHARED_RSP0		8
+#define PV_SHARED_USER_GS_BASE	192
+#define PV_SHARED_USER_GS_DIRTY	200
 
 /* The RFLAGS bits a guest may hold: arithmetic flags, TF, IF, DF. */
 #define PV_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \

@@ -442,6 +442,10 @@ sw_fast_syscall_access:			/* guest memory: may fault */
 sw_fast_syscall_access_end:
 	movb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
 	SWAP_GUEST_GS
+	/* The user's GS base, where the kernel reads it (abi.rst). */
+	mov	cpu + SW_OTHER_GS(%rip), %rax
+	mov	%rax, shared + PV_SHARED_USER_GS_BASE(%rip)
+	movb	$0, shared + PV_SHARED_USER_GS_DIRTY(%rip)
 	movq	$0, cpu + SW_MODE(%rip)
 	incq	cpu + SW_FAST_SYSCALLS(%rip)
 	/* The IRET frame: the kernel's entry on that stack, TF and DF clear. */
@@ -510,6 +514,21 @@ sw_fast_eretu_access_end:
 	test	$X86_EFLAGS_TF, %eax
 	jnz	sw_fast_eretu_undo
 	mov	%rax, cpu + SW_TMP + 8(%rip)
+	/*
+	 * A user GS base the kernel wrote: read once, and canonical at 4
+	 * levels (any other goes to the C, which knows the host's depth).
+	 */
+	cmpb	$0, shared + PV_SHARED_USER_GS_DIRTY(%rip)
+	je	1f
+	mov	shared + PV_SHARED_USER_GS_BASE(%rip), %rdx
+	mov	%rdx, %rax
+	shl	$16, %rax
+	sar	$16, %rax
+	cmp	%rax, %rdx
+	jne	sw_fast_eretu_undo
+	mov	%rdx, cpu + SW_OTHER_GS(%rip)
+	movb	$0, shared + PV_SHARED_USER_GS_DIRTY(%rip)
+1:	mov	cpu + SW_TMP + 8(%rip), %rax
 	/* Nothing can fail now. */
 	shr	$9, %eax			/* X86_EFLAGS_IF */
 	and	$1, %eax

@@ -71,6 +71,7 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 		vcpu->shared_gpa = sregs.shared;
 		pv_time_register(vcpu);
 	}
+	pv_user_gs_publish(vcpu);
 	/* A new address space: the old shadows do not describe it. */
 	return pv_mmu_reset(vcpu);
 }

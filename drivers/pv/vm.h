@@ -259,6 +259,8 @@ int pv_raise_device_line(struct pv_vm *vm, unsigned int line);
 u64 pv_irq_bind(struct pv_vcpu *vcpu, u64 line, u64 vector, u64 id);
 u64 pv_send_ipi(struct pv_vcpu *vcpu, u64 mask, u64 line);
 bool pv_guest_va_ok(u64 va);
+bool pv_segment_base_ok(u64 base);
+void pv_user_gs_publish(struct pv_vcpu *vcpu);
 bool pv_vcpus_exist(struct pv_vm *vm, u64 mask);
 u64 pv_vcpu_start(struct pv_vcpu *vcpu, const struct pv_regs *r);
 int pv_wait_for_start(struct pv_vcpu *vcpu);

@@ -128,6 +128,8 @@ struct pv_boot_info {
 #define PV_FEATURE_STEAL_TIME	_BITULL(2)
 /* PV_HC_LOAD_CR3 takes a PCID and keeps tagged address spaces (NOFLUSH) */
 #define PV_FEATURE_PCID		_BITULL(3)
+/* pv_vcpu_shared.user_gs_base is MSR_KERNEL_GS_BASE while the kernel runs */
+#define PV_FEATURE_USER_GS	_BITULL(4)
 
 /*
  * CPUID leaf 0x40000000 (PV_HC_CPUID and, with PV_FEATURE_CPUID_FAULTING,
@@ -182,7 +184,17 @@ struct pv_vcpu_shared {
 	 * 1: this vCPU's thread is off its host CPU though runnable.
 	 */
 	__u8 preempted;		/* at offset 128 */
-	__u8 reserved[4096 - 129];
+	__u8 pad4[63];
+	/*
+	 * At offset 192, while the vCPU runs its kernel (PV_FEATURE_USER_GS):
+	 * user mode's GS base, which MSR_KERNEL_GS_BASE reads.  The host
+	 * writes it on every entry to the kernel; the guest may write it and
+	 * then sets user_gs_dirty, and the host takes it at the next exit or
+	 * ERETU.
+	 */
+	__u64 user_gs_base;
+	__u8 user_gs_dirty;
+	__u8 reserved[4096 - 201];
 };
 #endif /* __ASSEMBLY__ */
 

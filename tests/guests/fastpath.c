@@ -13,11 +13,18 @@
  *   back from ERETU.  Half use the shared page's rsp0, half FRED_RSP0;
  *   kernel stacks change every 100 syscalls, so the first frame on each
  *   finds no shadow entry (the fast path's fault fixup).
+ * - The user's GS base in the shared page (PV_FEATURE_USER_GS): each
+ *   syscall finds it there, not dirty; the kernel writes new bases there
+ *   for ERETU to load, and user mode reads %gs:0 to say which base it
+ *   got.  Every 50th syscall, one of these: a base read back by RDMSR
+ *   first; a non-canonical one, which must become 0, at ERETU or at an
+ *   exit; an exit between the base and its dirty flag, which must not
+ *   put the old base back; a canonical base in the guard hole, taken.
  * - ERETU frames that must be refused with a #GP: RIP or RSP past the
  *   lower half, non-canonical RIP, kernel selectors, and a frame in the
  *   switcher's own pages (4- and 5-level addresses), unmapped or
  *   non-canonical: none may reach user mode or read host memory.
- * - fast=1 on the command line: the 2000 syscalls cost under 200 exits;
+ * - fast=1 on the command line: the 2000 syscalls cost under 400 exits;
  *   fast=0: at least 2 each.
  */
 #include "lib/pv_guest.h"
@@ -32,7 +39,7 @@
 #define USER_TOP	(USER_STACK + 4096)
 #define RECORD		0x401800	/* what user mode saw */
 #define KERNEL_GS	0x1234000UL
-#define USER_GS		0x5678000UL
+#define USER_GS		(USER_STACK + 0x100)	/* user GS bases: 8 from here */
 #define MSR_GS_BASE	0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define MSR_IA32_FRED_RSP0	0x1cc
@@ -167,6 +174,8 @@ asm(".pushsection .text\n"
     "	mov %r14, 104(%rbp)\n"
     "	mov %r15, 112(%rbp)\n"
     "	mov %rsp, 120(%rbp)\n"
+    "	mov %gs:0, %rax\n"
+    "	mov %rax, 128(%rbp)\n"
     "	cld\n"
     "	inc %r15\n"
     "	jmp 1b\n"
@@ -175,6 +184,18 @@ asm(".pushsection .text\n"
 
 static unsigned long digest = 14695981039346656037UL;
 static unsigned int iteration;
+static unsigned long user_gs = USER_GS;	/* what user mode has */
+
+/* What %gs:0 reads at each user GS base. */
+static unsigned long gs_marker(unsigned long base)
+{
+	return base ^ 0x5a5a5a5a00000000UL;
+}
+
+/* Bases no CPU takes (not canonical at 4 or 5 levels): 0 instead. */
+static const unsigned long bad_gs[] = {
+	0x8000000000000000UL, 0xdead000000000000UL, 0x0100000000000000UL,
+};
 
 static void mix(unsigned long v)
 {
@@ -204,8 +225,9 @@ static void check_record(unsigned long i)
 	unsigned long base = i << 8;
 	unsigned int r;
 
-	for (r = 0; r < 16; r++)
+	for (r = 0; r < 17; r++)
 		mix(rec[r]);
+	check(rec[16] == gs_marker(user_gs));
 	check((rec[0] & 0xfd5) == (ret_flags(i) & 0xfd5));
 	check(rec[1] == ret_rax(i));
 	check(rec[2] == ret_rcx(i) && rec[3] == ret_r11(i));
@@ -232,6 +254,17 @@ static void use_kernel_stack(unsigned int n)
 	}
 }
 
+/*
+ * A new user GS base for the host to take: the base first, then the
+ * flag (an exit between them must find the flag clear, abi.rst).
+ */
+static void set_user_gs(unsigned long base)
+{
+	shared.user_gs_base = base;
+	asm volatile("" ::: "memory");
+	shared.user_gs_dirty = 1;
+}
+
 int fp_user_event(struct pv_event_frame *f, unsigned long *regs)
 {
 	unsigned long i = iteration, base = i << 8, kflags = regs[KFLAGS];
@@ -254,12 +287,43 @@ int fp_user_event(struct pv_event_frame *f, unsigned long *regs)
 	      regs[R8] == base + 4 && regs[R9] == base + 5 &&
 	      regs[R10] == base + 6 && regs[R12] == base + 7 &&
 	      regs[R13] == base + 8 && regs[R14] == base + 9);
-	if (i == 0 || i == N_SYSCALLS - 1) {
-		check(hypercall2(PV_HC_RDMSR, MSR_GS_BASE, 0) == (long)KERNEL_GS);
-		check(hypercall2(PV_HC_RDMSR, MSR_KERNEL_GS_BASE, 0) == (long)USER_GS);
-	}
 	if (i)
 		check_record(i - 1);
+	/* The user's GS base where the kernel reads it. */
+	check(shared.user_gs_base == user_gs && !shared.user_gs_dirty);
+	if (i == 0 || i == N_SYSCALLS - 1) {
+		check(hypercall2(PV_HC_RDMSR, MSR_GS_BASE, 0) == (long)KERNEL_GS);
+		check(hypercall2(PV_HC_RDMSR, MSR_KERNEL_GS_BASE, 0) == (long)user_gs);
+	}
+	if (i % 3 == 1) {		/* a new one, for ERETU to load */
+		user_gs = USER_GS + 8 * (i / 3 % 8);
+		set_user_gs(user_gs);
+		if (i % 50 == 13) {	/* taken at the exit, then shown again */
+			check(hypercall2(PV_HC_RDMSR, MSR_KERNEL_GS_BASE, 0) ==
+			      (long)user_gs);
+			check(shared.user_gs_base == user_gs && !shared.user_gs_dirty);
+		}
+	} else if (i % 50 == 2) {	/* one no CPU takes: 0, at ERETU */
+		set_user_gs(bad_gs[i / 50 % 3]);
+		user_gs = 0;
+	} else if (i % 50 == 5) {	/* the same, taken at an exit */
+		set_user_gs(bad_gs[i / 50 % 3]);
+		check(hypercall2(PV_HC_RDMSR, MSR_KERNEL_GS_BASE, 0) == 0);
+		check(shared.user_gs_base == 0 && !shared.user_gs_dirty);
+		user_gs = 0;
+	} else if (i % 50 == 8) {	/* an exit between base and flag */
+		user_gs = USER_GS + 8 * (i / 50 % 8);
+		shared.user_gs_base = user_gs;
+		check(hypercall0(PV_HC_GET_FEATURES) >= 0);
+		check(shared.user_gs_base == user_gs);
+		shared.user_gs_dirty = 1;
+	} else if (i % 50 == 11) {	/* canonical, unmapped: taken */
+		set_user_gs(PV_GUARD_HOLE_START + 0x2000);
+		check(hypercall2(PV_HC_RDMSR, MSR_KERNEL_GS_BASE, 0) ==
+		      (long)(PV_GUARD_HOLE_START + 0x2000));
+		check(wrmsr_pv(MSR_KERNEL_GS_BASE, user_gs) == 0);
+		check(shared.user_gs_base == user_gs && !shared.user_gs_dirty);
+	}
 	mix(f->rip);
 	mix(f->rflags);
 	mix(f->ss);
@@ -321,6 +385,7 @@ enum verdict test_main(void)
 	static struct pv_exit_counts c0, c1;
 	static struct eretu_frame fr;
 	unsigned long fast = param("fast", 1), exits, syscalls;
+	unsigned int i;
 
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
 	check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)fp_entry) == 0);
@@ -328,10 +393,17 @@ enum verdict test_main(void)
 	check(wrmsr_pv(MSR_IA32_FRED_STKLVLS, 1UL << (2 * 13)) == 0);
 	check(wrmsr_pv(MSR_GS_BASE, KERNEL_GS) == 0);
 	check(wrmsr_pv(MSR_KERNEL_GS_BASE, USER_GS) == 0);
+	for (i = 0; i < 8; i++)
+		phys(stack)[(USER_GS - USER_STACK) / 8 + i] = gs_marker(USER_GS + 8 * i);
 
 	upt = user_page_table(USER_CODE, 56 * MiB);
 	upt[0] = code | 5;
 	upt[1] = stack | 7;
+	/* And page 0, for a GS base of 0 (user_page_table()'s PD, a PT). */
+	phys(56 * MiB + 4096)[0] = (56 * MiB + 5 * 4096) | 7;
+	memset(phys(56 * MiB + 5 * 4096), 0, 4096);
+	phys(56 * MiB + 5 * 4096)[0] = (56 * MiB + 6 * 4096) | 7;
+	*phys(56 * MiB + 6 * 4096) = gs_marker(0);
 	memcpy(phys(code), user_code, user_code_end - user_code);
 	shared.irq_enabled = 1;
 	use_kernel_stack(0);
@@ -348,8 +420,8 @@ enum verdict test_main(void)
 	printk("%u user syscalls: %lu syscalls counted, %lu exits (fast=%lu)\n",
 	       N_SYSCALLS, syscalls, exits, fast);
 	check(syscalls == N_SYSCALLS);
-	if (fast)
-		check(exits < N_SYSCALLS / 10);
+	if (fast)	/* (about 6 in 50 exit on purpose, for the GS bases) */
+		check(exits < N_SYSCALLS / 5);
 	else
 		check(exits >= 2 * N_SYSCALLS);
 
