@@ -494,6 +494,13 @@ asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot
 	if (pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_FSGSBASE)
 		setup_force_cpu_cap(X86_FEATURE_FSGSBASE);
 	pv_user_gs = pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_USER_GS;
+	/*
+	 * No SYSRET ever returns to this kernel's user mode (the host's
+	 * switcher does), so AMD's SS attribute bug needs no SS reload in
+	 * __switch_to(): here that load of a ring-0 selector would be a
+	 * #GP the host emulates, on every context switch.
+	 */
+	setup_clear_cpu_cap(X86_BUG_SYSRET_SS_ATTRS);
 	/* PCIDs only where CR3 loads carry them to the host (mmu.c). */
 	if (!(pv_hypercall0(PV_HC_GET_FEATURES) & PV_FEATURE_PCID))
 		setup_clear_cpu_cap(X86_FEATURE_PCID);
