@@ -80,6 +80,8 @@ bool pv_guest_va_ok(u64 va)
  * Guest user mode may give itself any base WRGSBASE takes, so its kernel
  * must be able to put any of them back: every address canonical at the
  * host's paging depth, which is also what the host's WRMSR takes.
+ *
+ * Return: true when @base may be loaded.
  */
 bool pv_segment_base_ok(u64 base)
 {
