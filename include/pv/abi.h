@@ -188,9 +188,9 @@ struct pv_vcpu_shared {
 	/*
 	 * At offset 192, while the vCPU runs its kernel (PV_FEATURE_USER_GS):
 	 * user mode's GS base, which MSR_KERNEL_GS_BASE reads.  The host
-	 * writes it on every entry to the kernel; the guest may write it and
-	 * then sets user_gs_dirty, and the host takes it at the next exit or
-	 * ERETU.
+	 * writes it where its own value changes (an event from user mode,
+	 * WRMSR); the guest may write it and then set user_gs_dirty, and the
+	 * host takes it at the next exit or ERETU.
 	 */
 	__u64 user_gs_base;
 	__u8 user_gs_dirty;
