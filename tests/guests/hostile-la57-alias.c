@@ -33,14 +33,10 @@ void event_handler(struct pv_event_frame *f)
 	}
 }
 
-static unsigned long read_probe(unsigned long va)
+static unsigned long load_probe(unsigned long va)
 {
-	unsigned long v = ~0UL;
-
 	skip = 3;
-	asm volatile(".byte 0x48, 0x8b, 0x02"	/* mov (%rdx), %rax */
-		     : "+a" (v) : "d" (va) : "memory");
-	return v;
+	return read_probe(va);
 }
 
 static void write_probe(unsigned long va, unsigned long v)
@@ -87,11 +83,11 @@ enum verdict test_main(void)
 	phys(pd)[0] = pt | 3;
 	phys(pt)[1] = frame | 3;			/* VA 0x1000, RWX */
 	*phys(frame) = 0xc3c3c3c3c3c3c3c3UL;		/* ret, ret, ... */
-	check(read_probe(0x1000) == 0xc3c3c3c3c3c3c3c3UL && faults == 0);
+	check(load_probe(0x1000) == 0xc3c3c3c3c3c3c3c3UL && faults == 0);
 	call_probe(0x1000);
 	check(faults == 0);
 
-	read_probe(aliases[0]);
+	load_probe(aliases[0]);
 	if (faults == 1 && VECTOR(seen) == 13) {
 		printk("4-level host: 0xff00000000001000 is not canonical (#GP): nothing to alias\n");
 		return SKIP;
@@ -100,7 +96,7 @@ enum verdict test_main(void)
 		unsigned long va = aliases[i];
 
 		before = faults;
-		check(read_probe(va) == ~0UL);
+		check(load_probe(va) == ~0UL);
 		printk("read %lx: vector %u error %lx cr2 %lx\n", va, VECTOR(seen),
 		       (unsigned long)seen.error_code, (unsigned long)seen.event_data);
 		check(faults == before + 1 && VECTOR(seen) == 14);
@@ -114,7 +110,7 @@ enum verdict test_main(void)
 		check(seen.rip == va);
 	}
 	/* The guest's own page is untouched, and the host still switches. */
-	check(read_probe(0x1000) == 0xc3c3c3c3c3c3c3c3UL);
+	check(load_probe(0x1000) == 0xc3c3c3c3c3c3c3c3UL);
 	for (i = 0; i < 20000; i++)
 		check(hypercall2(PV_HC_RDMSR, 0xc0000100, 0) == 0);
 	before = pvclock_ns(&shared) + 200000000UL;

@@ -30,16 +30,6 @@ void event_handler(struct pv_event_frame *f)
 	f->rip += 3;		/* the load in read_probe() */
 }
 
-/* Read a quadword; a fault skips the 3-byte load and yields ~0. */
-static unsigned long read_probe(unsigned long va)
-{
-	unsigned long v = ~0UL;
-
-	asm volatile(".byte 0x48, 0x8b, 0x02"	/* mov (%rdx), %rax */
-		     : "+a" (v) : "d" (va) : "memory");
-	return v;
-}
-
 static unsigned long *phys(unsigned long pa)
 {
 	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);

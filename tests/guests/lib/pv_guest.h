@@ -38,6 +38,19 @@ static inline long hypercall2(long nr, long a1, long a2)
 	return hypercall6(nr, a1, a2, 0, 0, 0, 0);
 }
 
+/*
+ * Read a quadword with a 3-byte load: an event handler that skips it
+ * (f->rip += 3) on a fault makes it yield ~0.
+ */
+static inline unsigned long read_probe(unsigned long va)
+{
+	unsigned long v = ~0UL;
+
+	asm volatile(".byte 0x48, 0x8b, 0x02"	/* mov (%rdx), %rax */
+		     : "+a" (v) : "d" (va) : "memory");
+	return v;
+}
+
 /* The boot info pvrun wrote; set before test_main() runs. */
 extern const struct pv_boot_info *boot_info;
 
