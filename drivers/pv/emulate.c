@@ -36,6 +36,46 @@ u64 *pv_insn_reg(struct pv_regs *r, unsigned int n)
 	return regs[n & 15];
 }
 
+/*
+ * Port I/O by the guest kernel.  A pv machine has nothing on its I/O bus
+ * (its devices are virtio over MMIO): a read floats high, all ones, and a
+ * write goes nowhere, as on a PC where no device decodes the port.  A
+ * distribution kernel's early PCI quirks and its i8042, serial, PIT and
+ * RTC drivers probe ports before anything pv runs, and take all ones for
+ * "absent".  @insn holds @n fetched bytes.  The string forms (INS, OUTS)
+ * stay #GP: nothing in Linux probes with them.
+ *
+ * Return: the instruction's length, or 0 when it is not IN or OUT.
+ */
+static unsigned int port_io(struct pv_regs *r, const u8 *insn, unsigned int n)
+{
+	unsigned int len = 0, size = 4;
+	u8 op;
+
+	if (insn[0] == 0x66) {		/* operand size: 16 bits */
+		size = 2;
+		len++;
+	}
+	op = insn[len];
+	/* e4/e5 in imm8, e6/e7 out imm8, ec/ed in dx, ee/ef out dx */
+	if ((op & 0xf4) != 0xe4)
+		return 0;
+	if (!(op & 1))
+		size = 1;
+	len += op & 8 ? 1 : 2;
+	if (len > n)
+		return 0;
+	if (op & 2)			/* out: nothing there */
+		return len;
+	if (size == 1)
+		r->rax |= 0xff;
+	else if (size == 2)
+		r->rax |= 0xffff;
+	else
+		r->rax = 0xffffffff;	/* a 32-bit result zero-extends */
+	return len;
+}
+
 /**
  * pv_emulate_privileged() - carry out a privileged instruction for the
  *                           guest kernel
@@ -46,8 +86,8 @@ u64 *pv_insn_reg(struct pv_regs *r, unsigned int n)
  * shadows, loads of SS (a no-op: the guest kernel's SS is virtual),
  * RDMSR, WRMSR and WRMSRNS on the MSRs of pv_wrmsr(), XSETBV of the
  * guest's XCR0 (pv_xsetbv()) and CPUID (it faults where the host turns
- * CPUID faulting on; pv_cpuid() answers).  The rest stays the fault it
- * is.
+ * CPUID faulting on; pv_cpuid() answers), and port I/O, to ports no
+ * device decodes (port_io()).  The rest stays the fault it is.
  *
  * Return: 0 when done, -EFAULT when the guest must take #GP (a bad ERET
  * frame or MSR), 1 when the instruction is none of these.
@@ -55,15 +95,24 @@ u64 *pv_insn_reg(struct pv_regs *r, unsigned int n)
 int pv_emulate_privileged(struct pv_vcpu *vcpu)
 {
 	struct pv_regs *r = &vcpu->regs;
-	unsigned int len = 0;
+	unsigned int len = 0, n;
 	u8 insn[5] = {}, rex = 0;	/* bytes not fetched read as 0 */
 	u64 msr = r->rcx & 0xffffffff, *reg;
 
-	/* Fewer bytes where the next page is not there: ERET* has 4. */
-	if (pv_copy_guest(vcpu, r->rip, insn, sizeof(insn), false) &&
-	    pv_copy_guest(vcpu, r->rip, insn, 4, false) &&
-	    pv_copy_guest(vcpu, r->rip, insn, 3, false))
+	/*
+	 * Fewer bytes where the next page is not there: ERET* has 4, the
+	 * shortest here (IN from DX) 1.
+	 */
+	for (n = sizeof(insn); n; n--)
+		if (!pv_copy_guest(vcpu, r->rip, insn, n, false))
+			break;
+	if (!n)
 		return 1;
+	len = port_io(r, insn, n);
+	if (len) {
+		r->rip += len;
+		return 0;
+	}
 	/* ERETS (f2 0f 01 ca), ERETU (f3 0f 01 ca) */
 	if ((insn[0] == 0xf2 || insn[0] == 0xf3) && insn[1] == 0x0f &&
 	    insn[2] == 0x01 && insn[3] == 0xca)

@@ -3,8 +3,9 @@
  * Guest user mode: ERETU enters it; a user SYSCALL comes to the guest
  * kernel as a FRED syscall event on the RSP0 stack with the GS bases
  * swapped; user code cannot read or write kernel pages (its own shadow
- * root), writes to its read-only pages fault, privileged instructions and
- * INT3 come back as events; and the kernel returns to user mode each time.
+ * root), writes to its read-only pages fault, privileged instructions
+ * (port I/O among them) and INT3 come back as events; and the kernel
+ * returns to user mode each time.
  */
 #include "lib/pv_guest.h"
 
@@ -29,24 +30,25 @@ asm(".pushsection .text\n"
     "	mov (%rbx), %rax\n"				/* 2: read kernel: #PF */
     "	mov %rax, (%rbx)\n"				/* 3: write kernel: #PF */
     "	cli\n"						/* 4: #GP */
+    "	inb $0x80, %al\n"				/* 5: #GP */
     "	movabs $0x400000, %rbx\n"
-    "	movq $1, (%rbx)\n"				/* 5: read-only: #PF */
-    "	int3\n"						/* 6: SWEXC */
+    "	movq $1, (%rbx)\n"				/* 6: read-only: #PF */
+    "	int3\n"						/* 7: SWEXC */
     "	mov $60, %eax\n"
-    "	syscall\n"					/* 7: exit */
+    "	syscall\n"					/* 8: exit */
     "user_code_end:\n"
     ".popsection\n");
 
 struct seen {
 	unsigned long type, vector, error, cs, ss_sel, rip, data, gs, user_gs;
 };
-static struct seen ev[8];
+static struct seen ev[9];
 static unsigned int n;
 
 int user_event_handler(struct pv_event_frame *f, unsigned long *regs)
 {
-	static const unsigned char skip[8] = { 0, 3, 3, 1, 7, 0, 0, 0 };
-	struct seen *e = &ev[n < 7 ? n : 7];
+	static const unsigned char skip[9] = { 0, 3, 3, 1, 2, 7, 0, 0, 0 };
+	struct seen *e = &ev[n < 8 ? n : 8];
 
 	e->type = f->ss >> 48 & 0xf;
 	e->vector = f->ss >> 32 & 0xff;
@@ -94,11 +96,11 @@ enum verdict test_main(void)
 	enter_user(USER_CODE, USER_STACK + 4096);
 
 	printk("user-mode events:\n");
-	for (i = 0; i < n && i < 8; i++)
+	for (i = 0; i < n && i < 9; i++)
 		printk("  %u: type %lu vector %lu error %lx rip %lx data %lx\n",
 		       i + 1, ev[i].type, ev[i].vector, ev[i].error,
 		       ev[i].rip, ev[i].data);
-	check(n == 7);
+	check(n == 8);
 	for (i = 0; i < n; i++) {
 		check(ev[i].cs == PV_USER_CS && ev[i].ss_sel == PV_USER_DS);
 		check(ev[i].gs == KERNEL_GS);		/* swapped back in */
@@ -110,9 +112,12 @@ enum verdict test_main(void)
 	check(ev[1].error == 5 && ev[1].data == 0xffffffff81000000UL);	/* P|U */
 	check(ev[2].vector == 14 && ev[2].error == 7);			/* P|W|U */
 	check(ev[3].vector == 13);
-	check(ev[4].vector == 14 && ev[4].error == 7 && ev[4].data == USER_CODE);
-	check(ev[5].type == PV_EVENT_SWEXC && ev[5].vector == 3);
-	check(ev[6].type == PV_EVENT_OTHER && ev[6].vector == 1);
+	/* Port I/O: the host's all-ones bus is the kernel's, not a user's. */
+	check(ev[4].type == PV_EVENT_HWEXC && ev[4].vector == 13);
+	check(ev[4].error == 0 && ev[4].rip == ev[3].rip + 1);
+	check(ev[5].vector == 14 && ev[5].error == 7 && ev[5].data == USER_CODE);
+	check(ev[6].type == PV_EVENT_SWEXC && ev[6].vector == 3);
+	check(ev[7].type == PV_EVENT_OTHER && ev[7].vector == 1);
 	/* Back in the kernel: its GS base again, the user's saved. */
 	check(hypercall2(PV_HC_RDMSR, MSR_GS_BASE, 0) == (long)KERNEL_GS);
 	return SUCCESS;
