@@ -179,6 +179,8 @@ static bool gpte_set(u64 *ep, u64 e, u64 bits)
  * @fault: if not NULL, on -EFAULT set to the page-fault error code the
  *         guest sees (P when a present entry forbade the access, W for a
  *         write, U for user mode, I for a fetch)
+ * @leaf:  if not NULL, set to the level of the last entry: 0 for a 4 KiB
+ *         page, 1 for a 2 MiB one, 2 for 1 GiB
  *
  * Sets Accessed on every level and Dirty on the last for a write, as the
  * CPU does.  A user-mode access needs the User bit at every level, a
@@ -192,7 +194,7 @@ static bool gpte_set(u64 *ep, u64 e, u64 bits)
  * vCPU changed an entry while it was walked (walk again).
  */
 int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
-		  bool *wp, bool *global, bool *nx, u32 *fault)
+		  bool *wp, bool *global, bool *nx, u32 *fault, int *leaf)
 {
 	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep = NULL, size;
 	bool write = access & X86_PF_WRITE, user = access & X86_PF_USER;
@@ -235,6 +237,8 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 		*global = e & GPTE_G;
 	if (nx)
 		*nx = !exec;
+	if (leaf)
+		*leaf = level;
 	return 0;
 
 protection:
@@ -273,7 +277,7 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 
 		do {
 			ret = pv_guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0,
-					    &gpa, &wp, NULL, NULL, NULL);
+					    &gpa, &wp, NULL, NULL, NULL, NULL);
 		} while (ret == -EAGAIN && ++tries < PV_WALK_TRIES);
 		if (ret)
 			return -EFAULT;
@@ -433,6 +437,13 @@ int pv_mmu_reset(struct pv_vcpu *vcpu)
 	vcpu->roots[1] = space->roots[1];
 	return 0;
 }
+
+/*
+ * A table entry (the CPU ignores the bit there) whose tables below hold a
+ * guest 2 MiB or 1 GiB page, as 4 KiB pieces: a flush of any page under
+ * it drops them all, as INVLPG drops the whole large TLB entry.
+ */
+#define PV_SHADOW_LARGE		_PAGE_SOFTW1
 
 /*
  * Free the shadow tables below entries [@from, @to) of @table, a table of
@@ -608,12 +619,14 @@ int pv_mmu_load_cr3(struct pv_vcpu *vcpu, u64 cr3, u16 pcid, bool noflush)
  * An address the guest cannot map has no shadow entry to forget: nothing
  * is walked for it (the switcher's slot least of all).  Every space
  * forgets it, not only the current one as INVLPG would: that costs a few
- * walks and needs no proof that the upper half is shared.  The hardware
- * TLB needs nothing: every entry into the guest reloads CR3 without
- * PCIDs, which drops every non-global translation.
+ * walks and needs no proof that the upper half is shared.  A page of a
+ * guest 2 MiB or 1 GiB page takes all of that page's pieces with it.  The
+ * hardware TLB needs nothing: every entry into the guest reloads CR3
+ * without PCIDs, which drops every non-global translation.
  */
 void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 {
+	unsigned int index;
 	int i, level;
 	u64 *table, e;
 
@@ -624,9 +637,15 @@ void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 		if (!table)
 			continue;
 		for (level = pgtable_l5_enabled() ? 4 : 3; level > 0; level--) {
-			e = table[shadow_index(gva, level)];
+			index = shadow_index(gva, level);
+			e = table[index];
 			if (!(e & _PAGE_PRESENT))
 				break;
+			if (e & PV_SHADOW_LARGE) {
+				/* (a shared table's entry is gone for every space) */
+				free_entries(vcpu, table, index, index + 1, level + 1);
+				break;
+			}
 			table = __va(e & PTE_PFN_MASK);
 		}
 		if (!level)
@@ -648,19 +667,23 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
 
 /*
  * Point @gva's shadow leaf in the current mode's root at @pte, making the
- * tables on the way.  Return: 0, or -ENOSPC when a page is refused.
+ * tables on the way; @leaf is the guest's last level (pv_guest_walk()).
+ * Return: 0, or -ENOSPC when a page is refused.
  */
-static int shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte)
+static int shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte, int leaf)
 {
 	int top = pgtable_l5_enabled() ? 4 : 3, level, i;
 	unsigned int mode = vcpu->user_mode, slot = shadow_index(gva, top);
-	u64 *root = (u64 *)vcpu->roots[mode], *table = root, *other;
+	u64 *root = (u64 *)vcpu->roots[mode], *table = root, *other, *entry;
 	bool made = !(root[slot] & _PAGE_PRESENT);
 
 	for (level = top; level > 0; level--) {
-		table = shadow_table(vcpu, &table[shadow_index(gva, level)]);
+		entry = &table[shadow_index(gva, level)];
+		table = shadow_table(vcpu, entry);
 		if (!table)
 			return -ENOSPC;
+		if (level == leaf)
+			*entry |= PV_SHADOW_LARGE;
 		/* A new table in the shared upper half: every space gets it. */
 		if (level == top && made && slot >= PTRS_PER_PGD / 2) {
 			for (i = 0; i < PV_SHADOW_SPACES; i++) {
@@ -682,10 +705,11 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
 		     (vcpu->user_mode ? X86_PF_USER : 0);
 	bool wp, global, nx;
 	struct page *page;
-	int ret;
+	int ret, leaf;
 	u64 pte;
 
-	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, &nx, error);
+	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, &nx, error,
+			    &leaf);
 	if (ret == -EAGAIN)
 		return 0;	/* the guest retries the access */
 	if (ret)
@@ -700,12 +724,12 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
 	/* (A host CPU without NX cannot refuse fetches: see security.rst.) */
 	if (nx)
 		pte |= _PAGE_NX & __supported_pte_mask;
-	ret = shadow_set(vcpu, gva, pte);
+	ret = shadow_set(vcpu, gva, pte, leaf);
 	if (ret && may_reset) {
 		/* At a bound: start over, as a full TLB would. */
 		ret = pv_mmu_reset(vcpu);
 		if (!ret)
-			ret = shadow_set(vcpu, gva, pte);
+			ret = shadow_set(vcpu, gva, pte, leaf);
 	}
 	if (ret)
 		return -ENOMEM;

@@ -3,12 +3,14 @@
  * Two address spaces: LOAD_CR3 switches between them with the right
  * isolation, FLUSH_TLB makes a changed mapping visible, a self-referencing
  * page table reads back as data, global translations outlive a CR3 load
- * (and others do not) until flushed, and bad arguments are refused.
+ * (and others do not) until flushed, a one-page flush of a 2 MiB page
+ * drops all of it, and bad arguments are refused.
  */
 #include "lib/pv_guest.h"
 
 #define PTE_P		0x001UL
 #define PTE_W		0x002UL
+#define PTE_PS		0x080UL
 #define PTE_G		0x100UL
 #define MiB		(1UL << 20)
 
@@ -110,6 +112,32 @@ enum verdict test_main(void)
 		phys(boot)[300] = 0;
 		check(hypercall6(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL, 0, 0, 0) == 0);
 		check(read_probe(va_g) == ~0UL && faults == 4);
+	}
+
+	/*
+	 * A 2 MiB page, which the host holds as 4 KiB pieces: a flush of one
+	 * page in it drops every piece, as INVLPG drops the large entry.
+	 */
+	{
+		unsigned long big_a = 58 * MiB, big_b = 60 * MiB, va_big = 0x800000;
+		static const unsigned long offs[3] = { 0, 100 * 4096, 511 * 4096 };
+
+		for (i = 0; i < 3; i++) {
+			*phys(big_a + offs[i]) = 0xa000 + i;
+			*phys(big_b + offs[i]) = 0xb000 + i;
+		}
+		phys(pd)[va_big >> 21 & 511] = big_a | PTE_P | PTE_W | PTE_PS;
+		check(hypercall2(PV_HC_LOAD_CR3, pml4, 0) == 0);
+		for (i = 0; i < 3; i++)
+			check(read_probe(va_big + offs[i]) == 0xa000 + i);
+		phys(pd)[va_big >> 21 & 511] = big_b | PTE_P | PTE_W | PTE_PS;
+		check(hypercall6(PV_HC_FLUSH_TLB, va_big + offs[1], 1, 0, 0, 0, 0) == 0);
+		for (i = 0; i < 3; i++)
+			check(read_probe(va_big + offs[i]) == 0xb000 + i);
+		phys(pd)[va_big >> 21 & 511] = 0;
+		check(hypercall6(PV_HC_FLUSH_TLB, va_big, 1, 0, 0, 0, 0) == 0);
+		check(read_probe(va_big + offs[2]) == ~0UL && faults == 5);
+		check(hypercall2(PV_HC_LOAD_CR3, boot, 0) == 0);
 	}
 
 	/* Bad arguments. */
