@@ -67,11 +67,15 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 		return -EINVAL;
 	vcpu->cr3 = sregs.cr3 & PAGE_MASK;
 	vcpu->pcid = sregs.cr3 & ~PAGE_MASK;
+	/*
+	 * A new shared page learns the user's GS base; the same one keeps
+	 * what the guest may have written there, its dirty flag to come.
+	 */
 	if (sregs.shared != vcpu->shared_gpa) {
 		vcpu->shared_gpa = sregs.shared;
 		pv_time_register(vcpu);
+		pv_user_gs_publish(vcpu);
 	}
-	pv_user_gs_publish(vcpu);
 	/* A new address space: the old shadows do not describe it. */
 	return pv_mmu_reset(vcpu);
 }

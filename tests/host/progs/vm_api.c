@@ -206,14 +206,25 @@ static void test_vcpus(int sys)
 	expect_err(ioctl(vcpu, PV_GET_REGS, (void *)16), EFAULT);
 	{
 		struct pv_sregs sr = { .cr3 = 0x1000, .shared = 0x2000 }, got;
+		volatile struct pv_vcpu_shared *sh;
 
 		expect(ioctl(vcpu, PV_SET_SREGS, &sr) == 0, "PV_SET_SREGS");
 		expect(ioctl(vcpu, PV_GET_SREGS, &got) == 0 && got.cr3 == 0x1000 &&
 		       got.shared == 0x2000, "PV_GET_SREGS reads it back");
+		/*
+		 * A user GS base the guest wrote into its shared page, its
+		 * dirty flag still to come, outlives a PV_SET_SREGS that
+		 * keeps that page (the page itself was filled in above).
+		 */
+		sh = (struct pv_vcpu_shared *)(mem + 0x2000);
+		expect(sh->user_gs_base == 0, "the new shared page learns the user GS base");
+		sh->user_gs_base = 0x1234000;
 		sr.cr3 = 0x1000 | 0xabc;	/* with a PCID */
 		expect(ioctl(vcpu, PV_SET_SREGS, &sr) == 0 &&
 		       ioctl(vcpu, PV_GET_SREGS, &got) == 0 && got.cr3 == (0x1000 | 0xabc),
 		       "PV_SET_SREGS keeps the PCID");
+		expect(sh->user_gs_base == 0x1234000,
+		       "PV_SET_SREGS of the same shared page keeps its user GS base");
 		sr.cr3 = 0x1000;
 		sr.shared = 0x2008;
 		expect_err(ioctl(vcpu, PV_SET_SREGS, &sr), EINVAL);
