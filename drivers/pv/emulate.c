@@ -8,7 +8,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/string.h>
 #include <asm/processor-flags.h>
+#include <asm/segment.h>
 
 #include "vm.h"
 
@@ -100,14 +102,22 @@ int pv_emulate_privileged(struct pv_vcpu *vcpu)
 	u64 msr = r->rcx & 0xffffffff, *reg;
 
 	/*
+	 * The decoders read 64-bit code at a flat RIP: a guest kernel in a
+	 * 32-bit or based code segment of its own gets its fault.
+	 */
+	if (vcpu->exit_cs != __USER_CS)
+		return 1;
+	/*
 	 * Fewer bytes where the next page is not there: ERET* has 4, the
-	 * shortest here (IN from DX) 1.
+	 * shortest here (IN from DX) 1.  A longer try may have copied a
+	 * few bytes before it failed: they read as 0 again.
 	 */
 	for (n = sizeof(insn); n; n--)
 		if (!pv_copy_guest(vcpu, r->rip, insn, n, false))
 			break;
 	if (!n)
 		return 1;
+	memset(insn + n, 0, sizeof(insn) - n);
 	len = port_io(r, insn, n);
 	if (len) {
 		r->rip += len;
