@@ -7,6 +7,7 @@
  * and the platform hooks, describe the boot to the generic code through
  * boot_params, and start the kernel.
  */
+#include <linux/acpi.h>
 #include <linux/init.h>
 #include <linux/instrumentation.h>
 #include <linux/cpufeature.h>
@@ -455,7 +456,7 @@ static void __init pv_init_platform(void)
 	x86_init.mpparse.early_parse_smp_cfg = x86_init_noop;
 	x86_init.oem.arch_setup = pv_arch_setup;
 	legacy_pic = &null_legacy_pic;		/* no i8259 */
-	/* No PC legacy: no CMOS clock, no i8042 (every port faults). */
+	/* No PC legacy: no CMOS clock, no i8042 (every port reads ~0). */
 	x86_platform.legacy.rtc = 0;
 	x86_platform.legacy.i8042 = X86_LEGACY_I8042_PLATFORM_ABSENT;
 	x86_platform.realmode_reserve = x86_init_noop;
@@ -468,6 +469,8 @@ static void __init pv_init_platform(void)
  */
 asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot_info *bi)
 {
+	pgd_t *boot_pgd;
+
 	if (bi->magic != PV_BOOT_MAGIC || bi->abi_version != PV_ABI_VERSION)
 		pv_hypercall2(PV_HC_SHUTDOWN, PV_SHUTDOWN_CRASH, 1);
 	pv_boot_info = *bi;
@@ -512,10 +515,22 @@ asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot
 	boot_params.hdr.ramdisk_size = pv_boot_info.initrd_size;
 
 	/*
-	 * The kernel's own page tables: head_64.S built the kernel map in
-	 * early_top_pgt, which x86_64_start_kernel() would link in.
+	 * The kernel's own page tables: head_64.S built the kernel map and
+	 * the fixmap in early_top_pgt, which x86_64_start_kernel() would link
+	 * in.  The boot page tables pvrun built map the kernel but not the
+	 * fixmap, and until setup_arch() loads swapper_pg_dir, early_ioremap()
+	 * (ACPI, DMI and iBFT scans) finds its slots through CR3: it
+	 * populated a table at guest-physical 0 and faulted at its first use.
+	 * They get the kernel's own tables, which map the kernel alike.
 	 */
 	init_top_pgt[511] = early_top_pgt[511];
+	boot_pgd = (pgd_t *)(PAGE_OFFSET + pv_boot_info.boot_pgd);
+	boot_pgd[511] = early_top_pgt[511];
+	pv_hypercall3(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL);
+#ifdef CONFIG_ACPI
+	/* No firmware tables: pvrun writes none (Xen's PV guests alike). */
+	disable_acpi();
+#endif
 
 	/* What the kernel would read from CR4, which ring 3 cannot. */
 	this_cpu_write(cpu_tlbstate.cr4, X86_CR4_PAE | X86_CR4_PSE |
