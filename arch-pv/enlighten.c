@@ -522,7 +522,12 @@ asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot
 	 * (ACPI, DMI and iBFT scans) finds its slots through CR3: it
 	 * populated a table at guest-physical 0 and faulted at its first use.
 	 * They get the kernel's own tables, which map the kernel alike.
+	 * init_top_pgt is cleared first, as x86_64_start_kernel() does: with
+	 * CONFIG_XEN_PV or CONFIG_PVH (Debian has both) it is built with the
+	 * first GiB mapped writable and executable at 0 and in the direct
+	 * map, which init_mem_mapping() would find present and keep.
 	 */
+	clear_page(init_top_pgt);
 	init_top_pgt[511] = early_top_pgt[511];
 	boot_pgd = (pgd_t *)(PAGE_OFFSET + pv_boot_info.boot_pgd);
 	boot_pgd[511] = early_top_pgt[511];
