@@ -869,6 +869,48 @@ static long anon_huge_kb(void)
 	return kb;
 }
 
+/* A /proc/vmstat counter, or -1. */
+static long vmstat(const char *name)
+{
+	char line[128], key[64];
+	FILE *f = fopen("/proc/vmstat", "r");
+	long v = -1, n;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", key, &n) == 2 && !strcmp(key, name)) {
+			v = n;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* /sys/kernel/mm/transparent_hugepage/enabled, as the kernel says it. */
+static const char *thp_enabled(void)
+{
+	static char mode[64];
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	strcpy(mode, "?");
+	if (f && fgets(mode, sizeof(mode), f))
+		mode[strcspn(mode, "\n")] = 0;
+	if (f)
+		fclose(f);
+	return mode;
+}
+
+/* Write @mode to /sys/kernel/mm/transparent_hugepage/enabled, if there. */
+static void thp_set(const char *mode)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "w");
+
+	if (f) {
+		fputs(mode, f);
+		fclose(f);
+	}
+}
+
 /*
  * A transparent huge page, every 4 KiB of it read, then dropped with
  * MADV_DONTNEED: Linux flushes it as one page (one INVLPG drops a large
@@ -887,6 +929,11 @@ static const char *pte_thp_dontneed(void)
 	if (raw == MAP_FAILED)
 		return "mmap failed";
 	p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+	/*
+	 * Linux turns THP off by default below 512 MiB of RAM (the test
+	 * guests have 256): ask for it where madvise() says so.
+	 */
+	thp_set("madvise");
 	if (madvise(p, huge, MADV_HUGEPAGE)) {
 		munmap(raw, 2 * huge);
 		if (errno != EINVAL)
@@ -896,8 +943,14 @@ static const char *pte_thp_dontneed(void)
 	}
 	memset(p, 0x5a, huge);
 	if (anon_huge_kb() < 2048) {
+		static char why[160];
+
 		munmap(raw, 2 * huge);
-		return "no huge page was made";
+		snprintf(why, sizeof(why),
+			 "no huge page was made (THP %s, thp_fault_alloc %ld, thp_fault_fallback %ld)",
+			 thp_enabled(), vmstat("thp_fault_alloc"),
+			 vmstat("thp_fault_fallback"));
+		return why;
 	}
 	for (i = 0; i < huge; i += 4096)
 		if (((volatile char *)p)[i] != 0x5a)
