@@ -7,7 +7,6 @@
  * and the platform hooks, describe the boot to the generic code through
  * boot_params, and start the kernel.
  */
-#include <linux/acpi.h>
 #include <linux/init.h>
 #include <linux/instrumentation.h>
 #include <linux/cpufeature.h>
@@ -519,9 +518,10 @@ asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot
 	 * the fixmap in early_top_pgt, which x86_64_start_kernel() would link
 	 * in.  The boot page tables pvrun built map the kernel but not the
 	 * fixmap, and until setup_arch() loads swapper_pg_dir, early_ioremap()
-	 * (ACPI, DMI and iBFT scans) finds its slots through CR3: it
-	 * populated a table at guest-physical 0 and faulted at its first use.
-	 * They get the kernel's own tables, which map the kernel alike.
+	 * (the ACPI, DMI and iBFT scans, which find nothing) finds its slots
+	 * through CR3: it populated a table at guest-physical 0 and faulted
+	 * at its first use.  They get the kernel's own tables, which map the
+	 * kernel alike.
 	 * init_top_pgt is cleared first, as x86_64_start_kernel() does: with
 	 * CONFIG_XEN_PV or CONFIG_PVH (Debian has both) it is built with the
 	 * first GiB mapped writable and executable at 0 and in the direct
@@ -532,10 +532,6 @@ asmlinkage __visible void __init __noreturn pv_start_kernel(const struct pv_boot
 	boot_pgd = (pgd_t *)(PAGE_OFFSET + pv_boot_info.boot_pgd);
 	boot_pgd[511] = early_top_pgt[511];
 	pv_hypercall3(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL);
-#ifdef CONFIG_ACPI
-	/* No firmware tables: pvrun writes none (Xen's PV guests alike). */
-	disable_acpi();
-#endif
 
 	/* What the kernel would read from CR4, which ring 3 cannot. */
 	this_cpu_write(cpu_tlbstate.cr4, X86_CR4_PAE | X86_CR4_PSE |
