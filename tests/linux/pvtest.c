@@ -854,31 +854,20 @@ static const char *pte_madv_dontneed(void)
 	return NULL;
 }
 
-/* The kB of AnonHugePages in /proc/self/smaps_rollup. */
-static long anon_huge_kb(void)
+/*
+ * The number after @key at the start of a line of @path (a /proc file of
+ * "Key: N kB" or "key N" lines), or -1.
+ */
+static long proc_number(const char *path, const char *key)
 {
 	char line[256];
-	FILE *f = fopen("/proc/self/smaps_rollup", "r");
-	long kb = -1;
+	FILE *f = fopen(path, "r");
+	size_t len = strlen(key);
+	long v = -1;
 
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kb;
-}
-
-/* A /proc/vmstat counter, or -1. */
-static long vmstat(const char *name)
-{
-	char line[128], key[64];
-	FILE *f = fopen("/proc/vmstat", "r");
-	long v = -1, n;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %ld", key, &n) == 2 && !strcmp(key, name)) {
-			v = n;
+		if (!strncmp(line, key, len)) {
+			v = strtol(line + len, NULL, 10);
 			break;
 		}
 	if (f)
@@ -942,14 +931,15 @@ static const char *pte_thp_dontneed(void)
 		return NULL;
 	}
 	memset(p, 0x5a, huge);
-	if (anon_huge_kb() < 2048) {
+	if (proc_number("/proc/self/smaps_rollup", "AnonHugePages:") < 2048) {
 		static char why[160];
 
 		munmap(raw, 2 * huge);
 		snprintf(why, sizeof(why),
 			 "no huge page was made (THP %s, thp_fault_alloc %ld, thp_fault_fallback %ld)",
-			 thp_enabled(), vmstat("thp_fault_alloc"),
-			 vmstat("thp_fault_fallback"));
+			 thp_enabled(),
+			 proc_number("/proc/vmstat", "thp_fault_alloc "),
+			 proc_number("/proc/vmstat", "thp_fault_fallback "));
 		return why;
 	}
 	for (i = 0; i < huge; i += 4096)
