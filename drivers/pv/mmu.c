@@ -165,36 +165,42 @@ static bool gpte_set(u64 *ep, u64 e, u64 bits)
 	return (e & bits) == bits || try_cmpxchg64(ep, &e, e | bits);
 }
 
-/**
- * pv_guest_walk() - translate a guest-virtual address as the guest's MMU would
- * @vcpu:  the vCPU, whose cr3 is used
- * @gva:   the address
+/* What a walk of the guest's tables found (guest_walk()). */
+struct pv_walk {
+	u64 gpa;		/* the guest-physical address */
+	u64 table;		/* guest-physical address of the last level's table */
+	u32 fault;		/* on -EFAULT, the error code the guest sees */
+	int leaf;		/* the last level: 0 (4 KiB), 1 (2 MiB), 2 (1 GiB) */
+	bool wp;		/* the mapping allows writes now */
+	bool global;		/* the last level is global (G) */
+	bool nx;		/* no fetches in the mode of the access */
+	/* What the levels above the last allow: */
+	bool up_rw, up_us, up_x;
+};
+
+/*
+ * guest_walk() - translate a guest-virtual address as the guest's MMU would
+ * @vcpu:   the vCPU, whose cr3 is used
+ * @gva:    the address
  * @access: X86_PF_WRITE for a write, X86_PF_INSTR for an instruction
- *         fetch, X86_PF_USER for a user-mode access
- * @gpa:   set to the guest-physical address
- * @wp:    set when the mapping allows writes
- * @global: if not NULL, set when the last level is global (G)
- * @nx:    if not NULL, set when the mapping forbids instruction fetches
- *         in the mode of @access
- * @fault: if not NULL, on -EFAULT set to the page-fault error code the
- *         guest sees (P when a present entry forbade the access, W for a
- *         write, U for user mode, I for a fetch)
- * @leaf:  if not NULL, set to the level of the last entry: 0 for a 4 KiB
- *         page, 1 for a 2 MiB one, 2 for 1 GiB
+ *          fetch, X86_PF_USER for a user-mode access
+ * @w:      what the walk found
  *
  * Sets Accessed on every level and Dirty on the last for a write, as the
  * CPU does.  A user-mode access needs the User bit at every level, a
  * write the Writable bit (the guest's CR0.WP is set), a fetch no NX at any
  * level and, in supervisor mode, a page user mode cannot reach: the guest
  * kernel runs as with SMEP.  An address the guest cannot map (not 4-level
- * canonical, or in the guard hole) is not present.
+ * canonical, or in the guard hole) is not present.  On -EFAULT, @w->fault
+ * is P when a present entry forbade the access, W for a write, U for user
+ * mode, I for a fetch.
  *
  * Return: 0, -EFAULT when the guest tables do not allow the access,
  * -ERANGE when they point outside guest memory, or -EAGAIN when another
  * vCPU changed an entry while it was walked (walk again).
  */
-int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
-		  bool *wp, bool *global, bool *nx, u32 *fault, int *leaf)
+static int guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access,
+		      struct pv_walk *w)
 {
 	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep = NULL, size;
 	bool write = access & X86_PF_WRITE, user = access & X86_PF_USER;
@@ -211,6 +217,9 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 		e = READ_ONCE(*ep);
 		if (!(e & GPTE_P))
 			goto not_present;
+		w->up_rw = writable;
+		w->up_us = user_ok;
+		w->up_x = exec;
 		writable &= !!(e & GPTE_RW);
 		user_ok &= !!(e & GPTE_US);
 		exec &= !(e & GPTE_NX);
@@ -231,23 +240,19 @@ int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
 	if (!gpte_set(ep, e, write ? GPTE_A | GPTE_D : GPTE_A))
 		return -EAGAIN;
 	size = 1ULL << (PAGE_SHIFT + 9 * level);
-	*gpa = (e & GPTE_ADDR & ~(size - 1)) | (gva & (size - 1));
-	*wp = writable && (write || (e & GPTE_D));
-	if (global)
-		*global = e & GPTE_G;
-	if (nx)
-		*nx = !exec;
-	if (leaf)
-		*leaf = level;
+	w->gpa = (e & GPTE_ADDR & ~(size - 1)) | (gva & (size - 1));
+	w->table = table;
+	w->wp = writable && (write || (e & GPTE_D));
+	w->global = e & GPTE_G;
+	w->nx = !exec;
+	w->leaf = level;
 	return 0;
 
 protection:
-	if (fault)
-		*fault = X86_PF_PROT | access;
+	w->fault = X86_PF_PROT | access;
 	return -EFAULT;
 not_present:
-	if (fault)
-		*fault = access;
+	w->fault = access;
 	return -EFAULT;
 }
 
@@ -269,19 +274,16 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 {
 	while (len) {
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(gva));
-		u64 gpa;
-		bool wp;
+		struct pv_walk w;
+		int ret, tries = 0;
 		void *p;
 
-		int ret, tries = 0;
-
 		do {
-			ret = pv_guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0,
-					    &gpa, &wp, NULL, NULL, NULL, NULL);
+			ret = guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0, &w);
 		} while (ret == -EAGAIN && ++tries < PV_WALK_TRIES);
 		if (ret)
 			return -EFAULT;
-		p = pv_guest_ptr(vcpu->vm, gpa, chunk);
+		p = pv_guest_ptr(vcpu->vm, w.gpa, chunk);
 		if (!p)
 			return -EFAULT;
 		if (write)
@@ -667,10 +669,11 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
 
 /*
  * Point @gva's shadow leaf in the current mode's root at @pte, making the
- * tables on the way; @leaf is the guest's last level (pv_guest_walk()).
- * Return: 0, or -ENOSPC when a page is refused.
+ * tables on the way; @leaf is the guest's last level (guest_walk()).
+ * Return: the table of leaves that now holds @pte, or NULL when a page is
+ * refused.
  */
-static int shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte, int leaf)
+static u64 *shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte, int leaf)
 {
 	int top = pgtable_l5_enabled() ? 4 : 3, level, i;
 	unsigned int mode = vcpu->user_mode, slot = shadow_index(gva, top);
@@ -681,7 +684,7 @@ static int shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte, int leaf)
 		entry = &table[shadow_index(gva, level)];
 		table = shadow_table(vcpu, entry);
 		if (!table)
-			return -ENOSPC;
+			return NULL;
 		if (level == leaf)
 			*entry |= PV_SHADOW_LARGE;
 		/* A new table in the shared upper half: every space gets it. */
@@ -694,7 +697,66 @@ static int shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte, int leaf)
 		}
 	}
 	table[shadow_index(gva, 0)] = pte;
-	return 0;
+	return table;
+}
+
+/* The shadow leaf for guest frame @gpa, or 0 outside guest RAM. */
+static u64 shadow_pte(struct pv_vcpu *vcpu, u64 gpa, bool wp, bool nx)
+{
+	struct page *page = gpa_to_page(vcpu->vm, gpa);
+	u64 pte;
+
+	if (!page)
+		return 0;
+	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+	if (wp)
+		pte |= _PAGE_RW | _PAGE_DIRTY;
+	/* (A host CPU without NX cannot refuse fetches: see security.rst.) */
+	if (nx)
+		pte |= _PAGE_NX & __supported_pte_mask;
+	return pte;
+}
+
+/* Neighbours a fill of a lower-half 4 KiB page also fills: an aligned block. */
+#define PV_PREFETCH	16
+
+/*
+ * After a fill of @gva (a 4 KiB page of the lower half) into @shadow, its
+ * shadow table of leaves: fill the neighbours of the same aligned block
+ * that the guest's table of leaves maps, present and already Accessed,
+ * and allows in this mode, as a TLB may cache translations the code never
+ * asked for (the CPU may set Accessed speculatively; here only entries
+ * the guest already marked are taken, so nothing in guest memory
+ * changes).  Writable only when the guest entry is already Dirty, as for
+ * a fill.  A fork's child and an exec touch their pages in runs; each
+ * neighbour taken is a page-fault exit saved.
+ */
+static void shadow_prefetch(struct pv_vcpu *vcpu, u64 gva,
+			    const struct pv_walk *w, u64 *shadow)
+{
+	unsigned int first = shadow_index(gva, 0) & ~(PV_PREFETCH - 1), i;
+	bool user = vcpu->user_mode;
+	u64 *gtable, e, pte;
+	bool rw, us, x;
+
+	gtable = pv_guest_ptr(vcpu->vm, w->table, PAGE_SIZE);
+	if (!gtable)
+		return;
+	for (i = first; i < first + PV_PREFETCH; i++) {
+		if (shadow[i] & _PAGE_PRESENT)
+			continue;
+		e = READ_ONCE(gtable[i]);
+		if ((e & (GPTE_P | GPTE_A)) != (GPTE_P | GPTE_A))
+			continue;
+		rw = w->up_rw && (e & GPTE_RW) && (e & GPTE_D);
+		us = w->up_us && (e & GPTE_US);
+		x = w->up_x && !(e & GPTE_NX) && (user || !us);
+		if (user && !us)
+			continue;
+		pte = shadow_pte(vcpu, e & GPTE_ADDR, rw, !x);
+		if (pte)
+			shadow[i] = pte;
+	}
 }
 
 /* pv_mmu_fault(), which starts over at a bound only when @may_reset. */
@@ -703,39 +765,36 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
 {
 	u32 access = (*error & (X86_PF_WRITE | X86_PF_INSTR)) |
 		     (vcpu->user_mode ? X86_PF_USER : 0);
-	bool wp, global, nx;
-	struct page *page;
-	int ret, leaf;
-	u64 pte;
+	struct pv_walk w;
+	u64 *table, pte;
+	int ret;
 
-	ret = pv_guest_walk(vcpu, gva, access, gpa, &wp, &global, &nx, error,
-			    &leaf);
+	ret = guest_walk(vcpu, gva, access, &w);
 	if (ret == -EAGAIN)
 		return 0;	/* the guest retries the access */
+	if (ret == -EFAULT)
+		*error = w.fault;
 	if (ret)
 		return ret;
-	page = gpa_to_page(vcpu->vm, *gpa);
-	if (!page)	/* no code runs from MMIO */
+	*gpa = w.gpa;
+	pte = shadow_pte(vcpu, w.gpa, w.wp, w.nx);
+	if (!pte)	/* no code runs from MMIO */
 		return access & X86_PF_INSTR ? -ERANGE : -ENXIO;
 
-	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
-	if (wp)
-		pte |= _PAGE_RW | _PAGE_DIRTY;
-	/* (A host CPU without NX cannot refuse fetches: see security.rst.) */
-	if (nx)
-		pte |= _PAGE_NX & __supported_pte_mask;
-	ret = shadow_set(vcpu, gva, pte, leaf);
-	if (ret && may_reset) {
+	table = shadow_set(vcpu, gva, pte, w.leaf);
+	if (!table && may_reset) {
 		/* At a bound: start over, as a full TLB would. */
-		ret = pv_mmu_reset(vcpu);
-		if (!ret)
-			ret = shadow_set(vcpu, gva, pte, leaf);
+		if (pv_mmu_reset(vcpu))
+			return -ENOMEM;
+		table = shadow_set(vcpu, gva, pte, w.leaf);
 	}
-	if (ret)
+	if (!table)
 		return -ENOMEM;
 	/* A non-global upper-half leaf may not outlive the next CR3 load. */
-	if ((s64)gva < 0 && !global)
+	if ((s64)gva < 0 && !w.global)
 		vcpu->upper_nonglobal = true;
+	if (w.leaf == 0 && (s64)gva >= 0)
+		shadow_prefetch(vcpu, gva, &w, table);
 	return 0;
 }
 

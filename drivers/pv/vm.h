@@ -203,8 +203,6 @@ void pv_switcher_exit(void);
 u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2);
 
 void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len);
-int pv_guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access, u64 *gpa,
-		  bool *wp, bool *global, bool *nx, u32 *fault, int *leaf);
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
