@@ -208,6 +208,10 @@ sw_leave:
 	jb	.Lnot\@
 	cmp	$(sw_fast_eretu_access_end - sw_base), %rax
 	jb	sw_fast_eretu_undo
+	cmp	$(sw_fast_erets_access - sw_base), %rax
+	jb	.Lnot\@
+	cmp	$(sw_fast_erets_access_end - sw_base), %rax
+	jb	sw_fast_eretu_undo
 .Lnot\@:
 	pop	%rdx
 	pop	%rax
@@ -342,13 +346,14 @@ sw_syscall_slow:
 /*
  * Fast paths (Documentation/pv/switcher.rst): what the module's C would
  * do for a user SYSCALL (pv_deliver_event()) and for the guest kernel's
- * ERETU (pv_eret_insn()), done here when nothing is unusual, bit for bit
- * the same for the guest.  Anything they do not handle goes the slow way,
- * with the guest's registers as they were.  Every guest address is
- * checked first to lie in what a 4-level guest can map outside the guard
- * hole, so a ring-0 access here reaches only the guest's own memory
- * through its shadow root; one that faults (no shadow entry, a read-only
- * one) ends at a fixup (sw_ring0_event), which takes the slow way.
+ * ERETU and ERETS (pv_eret_insn()), done here when nothing is unusual,
+ * bit for bit the same for the guest.  Anything they do not handle goes
+ * the slow way, with the guest's registers as they were.  Every guest
+ * address is checked first to lie in what a 4-level guest can map
+ * outside the guard hole, so a ring-0 access here reaches only the
+ * guest's own memory through its shadow root; one that faults (no shadow
+ * entry, a read-only one) ends at a fixup (sw_ring0_event), which takes
+ * the slow way.
  */
 
 /* Jump to \bad unless [\reg, \reg + \len) is guest address space; uses %rax. */
@@ -471,8 +476,9 @@ sw_fast_syscall_undo:
  * #UD from the guest kernel's 64-bit code: if it is ERETU (f3 0f 01 ca)
  * with the frame at %rsp (error code, RIP, CS, RFLAGS, RSP, SS) for
  * 64-bit user mode, take it: the user's root, GS bases swapped, the
- * virtual IF from the frame.  The hardware frame is left alone until
- * nothing can fail, for the slow path to find the #UD as it was.
+ * virtual IF from the frame; if it is ERETS, sw_fast_erets.  The hardware
+ * frame is left alone until nothing can fail, for the slow path to find
+ * the #UD as it was.
  */
 sw_maybe_fast_eretu:
 	cmpq	$SW_FAST_ON, cpu + SW_FAST(%rip)
@@ -488,7 +494,10 @@ sw_maybe_fast_eretu:
 	mov	frame + SWF_RIP(%rip), %rdi
 	GUEST_RANGE %rdi, 4, sw_fast_eretu_undo
 sw_fast_eretu_access:			/* guest memory: may fault */
-	cmpl	$0xca010ff3, (%rdi)
+	mov	(%rdi), %eax
+	cmp	$0xca010ff2, %eax
+	je	sw_fast_erets
+	cmp	$0xca010ff3, %eax
 	jne	sw_fast_eretu_undo
 	mov	frame + SWF_RSP(%rip), %rdi
 	/* The whole 64-byte frame, as the C reads it. */
@@ -547,6 +556,45 @@ sw_fast_eretu_access_end:
 	mov	cpu + SW_TMP + 16(%rip), %rax
 	mov	%rax, frame + SWF_RSP(%rip)
 	movq	$PV_USER_DS, frame + SWF_SS(%rip)
+	FAST_RESUME
+
+/*
+ * ERETS (f2 0f 01 ca), the guest kernel's return from its own event, from
+ * a frame of stack level 0 to level 0 (the run's level; any other is the
+ * C's, which keeps the level): kernel selectors, RIP and RSP the guest
+ * can map, no TF.  The virtual IF from the frame; mode, root and GS stay.
+ */
+sw_fast_erets:
+	mov	frame + SWF_RSP(%rip), %rdi
+	GUEST_RANGE %rdi, 64, sw_fast_eretu_undo
+sw_fast_erets_access:			/* guest memory: may fault */
+	cmpq	$0, 56(%rdi)		/* (only that it can be read) */
+	mov	16(%rdi), %eax
+	and	$0x3ffff, %eax		/* the selector and the stack level */
+	cmp	$PV_KERNEL_CS, %eax
+	jne	sw_fast_eretu_undo
+	movzwl	40(%rdi), %eax
+	cmp	$PV_KERNEL_DS, %eax
+	jne	sw_fast_eretu_undo
+	mov	8(%rdi), %rcx
+	mov	32(%rdi), %rdx
+	mov	24(%rdi), %rdi
+sw_fast_erets_access_end:
+	GUEST_RANGE %rcx, 1, sw_fast_eretu_undo
+	GUEST_RANGE %rdx, 1, sw_fast_eretu_undo
+	test	$X86_EFLAGS_TF, %edi
+	jnz	sw_fast_eretu_undo
+	/* Nothing can fail now. */
+	mov	%edi, %eax
+	shr	$9, %eax			/* X86_EFLAGS_IF */
+	and	$1, %eax
+	mov	%al, shared + PV_SHARED_IRQ_ENABLED(%rip)
+	mov	%rcx, frame + SWF_RIP(%rip)
+	mov	%rdx, frame + SWF_RSP(%rip)
+	mov	%rdi, %rax
+	and	$PV_RFLAGS_GUEST, %eax
+	or	$(X86_EFLAGS_IF | X86_EFLAGS_FIXED), %eax
+	mov	%rax, frame + SWF_RFLAGS(%rip)
 	FAST_RESUME
 
 sw_fast_eretu_undo:

@@ -24,8 +24,15 @@
  *   lower half, non-canonical RIP, kernel selectors, and a frame in the
  *   switcher's own pages (4- and 5-level addresses), unmapped or
  *   non-canonical: none may reach user mode or read host memory.
- * - fast=1 on the command line: the 2000 syscalls cost under 400 exits;
- *   fast=0: at least 2 each.
+ * - 1000 ERETS from stack level 0 to level 0 with patterned registers,
+ *   flags and virtual IF: each must land where its frame says with
+ *   every register and flag intact.  Every 100th frame is on a page the
+ *   kernel has just flushed (the fast path's fault fixup).  Then ERETS
+ *   frames that must be refused with a #GP: user selectors, a RIP or RSP
+ *   that is not canonical, a RIP in the switcher's pages (4- and
+ *   5-level), a frame there, unmapped, or crossing into non-canonical.
+ * - fast=1 on the command line: the 2000 syscalls cost under 400 exits,
+ *   the 1000 ERETS under 200; fast=0: at least 2 per syscall, 1 per ERETS.
  */
 #include "lib/pv_guest.h"
 
@@ -46,6 +53,7 @@
 #define MSR_IA32_FRED_RSP1	0x1cd
 #define MSR_IA32_FRED_STKLVLS	0x1d0
 #define N_SYSCALLS	2000
+#define N_ERETS		1000
 #define SYSCALL_SS	(PV_USER_DS | 1UL << 17 | 1UL << 32 | 7UL << 48 | \
 			 1UL << 57 | 2UL << 60)
 /* Flags user mode and the kernel vary: CF PF AF ZF SF DF OF. */
@@ -63,7 +71,7 @@ static unsigned char stack1[4096] __attribute__((aligned(64)));
  * The entry page: +0 from user mode, +256 from supervisor mode.  Both
  * return with the FRED instructions, as Linux does: ERETU, ERETS.
  */
-extern char fp_entry[], fp_try_insn[], fp_try_refused[];
+extern char fp_entry[], fp_try_insn[], fp_try_insn_s[], fp_try_refused[];
 asm(".pushsection .text\n"
     ".macro FP_SAVE\n"
     "	.irp r, rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15\n"
@@ -108,6 +116,48 @@ asm(".pushsection .text\n"
     "	mov %rdi, %rsp\n"
     "fp_try_insn:\n"
     "	.byte 0xf3, 0x0f, 0x01, 0xca\n"		/* ERETU */
+    /*
+     * long fp_try_erets(void *frame, unsigned long pattern): ERETS from
+     * @frame with pattern + 1..8 in rax rcx rdx rdi r8 r9 r10 r11 (and
+     * @pattern in rsi); fp_erets_back records them; -1 if refused.
+     */
+    "	.globl fp_try_erets\n"
+    "fp_try_erets:\n"
+    "	push %rbp\n"
+    "	push %rbx\n"
+    "	push %r12\n"
+    "	push %r13\n"
+    "	push %r14\n"
+    "	push %r15\n"
+    "	mov %rsp, fp_saved_rsp(%rip)\n"
+    "	mov %rdi, %rsp\n"
+    "	lea 1(%rsi), %rax\n"
+    "	lea 2(%rsi), %rcx\n"
+    "	lea 3(%rsi), %rdx\n"
+    "	lea 4(%rsi), %rdi\n"
+    "	lea 5(%rsi), %r8\n"
+    "	lea 6(%rsi), %r9\n"
+    "	lea 7(%rsi), %r10\n"
+    "	lea 8(%rsi), %r11\n"
+    "fp_try_insn_s:\n"
+    "	.byte 0xf2, 0x0f, 0x01, 0xca\n"		/* ERETS */
+    "	ud2\n"
+    "	.globl fp_erets_back\n"
+    "fp_erets_back:\n"
+    "	mov %rax, fp_erets_regs + 0(%rip)\n"
+    "	mov %rcx, fp_erets_regs + 8(%rip)\n"
+    "	mov %rdx, fp_erets_regs + 16(%rip)\n"
+    "	mov %rdi, fp_erets_regs + 24(%rip)\n"
+    "	mov %r8, fp_erets_regs + 32(%rip)\n"
+    "	mov %r9, fp_erets_regs + 40(%rip)\n"
+    "	mov %r10, fp_erets_regs + 48(%rip)\n"
+    "	mov %r11, fp_erets_regs + 56(%rip)\n"
+    "	mov %rsi, fp_erets_regs + 64(%rip)\n"
+    "	mov %rsp, fp_erets_regs + 72(%rip)\n"
+    "	pushfq\n"
+    "	popq fp_erets_regs + 80(%rip)\n"
+    "	cld\n"
+    "	jmp fp_leave_user\n"
     "fp_try_refused:\n"
     "	mov $-1, %rax\n"
     "	jmp 1f\n"
@@ -124,10 +174,14 @@ asm(".pushsection .text\n"
     "	.data\n"
     "	.balign 8\n"
     "fp_saved_rsp: .quad 0\n"
+    "	.globl fp_erets_regs\n"
+    "fp_erets_regs: .fill 11, 8, 0\n"
     ".popsection\n");
 
 long fp_try_eretu(void *frame);
-extern unsigned long fp_saved_rsp;
+long fp_try_erets(void *frame, unsigned long pattern);
+extern char fp_erets_back[];
+extern unsigned long fp_saved_rsp, fp_erets_regs[11];
 
 /*
  * The user program, copied to USER_CODE: iteration %r15 loads a pattern
@@ -348,9 +402,10 @@ static unsigned int refused;
 
 void fp_kernel_event(struct pv_event_frame *f)
 {
-	/* Only the #GP of a refused ERETU, on stack level 1. */
+	/* Only the #GP of a refused ERETU or ERETS, on stack level 1. */
 	check((f->ss >> 48 & 0xf) == PV_EVENT_HWEXC && (f->ss >> 32 & 0xff) == 13);
-	check(f->rip == (unsigned long)fp_try_insn);
+	check(f->rip == (unsigned long)fp_try_insn ||
+	      f->rip == (unsigned long)fp_try_insn_s);
 	check((unsigned long)f == (unsigned long)stack1 + sizeof(stack1) - 64);
 	mix(f->error_code);
 	refused++;
@@ -377,6 +432,60 @@ static void try_refused(const char *what, void *at, struct eretu_frame fr)
 	check(fp_try_eretu(at) == -1);
 	printk("  refused: %s\n", what);
 	check(refused == before + 1);
+}
+
+/* ERETS frames: 8 pages of them, and a stack for fp_erets_back. */
+static struct eretu_frame erets_frames[8][4096 / sizeof(struct eretu_frame)]
+	__attribute__((aligned(4096)));
+static unsigned char erets_stack[4096] __attribute__((aligned(16)));
+
+static struct eretu_frame erets_frame(unsigned long flags)
+{
+	return (struct eretu_frame){ 0, (unsigned long)fp_erets_back,
+				     PV_KERNEL_CS, flags,
+				     (unsigned long)erets_stack + 4096,
+				     PV_KERNEL_DS };
+}
+
+static void try_refused_erets(const char *what, void *at, struct eretu_frame fr)
+{
+	unsigned int before = refused;
+
+	if ((unsigned long)at >= PV_KERNEL_MAP_BASE)
+		*(struct eretu_frame *)at = fr;
+	check(fp_try_erets(at, 0) == -1);
+	printk("  refused: ERETS %s\n", what);
+	check(refused == before + 1);
+}
+
+/*
+ * ERETS @i: patterned flags (IF among them) and registers, from one of
+ * erets_frames' pages; every 100th, a page the shadow has just dropped.
+ */
+static void erets_once(unsigned int i)
+{
+	unsigned long flags = ((i * 0x9e3779b9UL) & FLAGS) | 0x2 |
+			      (i & 1 ? 0x200 : 0);
+	unsigned long pattern = (unsigned long)i << 24 ^ 0x5a00000000UL;
+	struct eretu_frame *fr = &erets_frames[i / 100 % 8][i % 64];
+	unsigned int r;
+
+	*fr = erets_frame(flags);
+	if (i % 100 == 0)
+		check(hypercall6(PV_HC_FLUSH_TLB, (long)fr, 1, 0, 0, 0, 0) == 0);
+	shared.irq_enabled = !(i & 1);
+	check(fp_try_erets(fr, pattern) == 0);
+	for (r = 0; r < 8; r++)
+		check(fp_erets_regs[r] == pattern + r + 1);
+	check(fp_erets_regs[8] == pattern);
+	check(fp_erets_regs[9] == (unsigned long)erets_stack + 4096);
+	/* What the kernel's PUSHF shows: the frame's flags, IF as ever. */
+	check((fp_erets_regs[10] & FLAGS) == (flags & FLAGS));
+	check(fp_erets_regs[10] & 0x200);
+	check(shared.irq_enabled == !!(flags & 0x200));
+	for (r = 0; r < 11; r++)
+		mix(fp_erets_regs[r]);
+	mix(shared.irq_enabled);
 }
 
 enum verdict test_main(void)
@@ -448,6 +557,44 @@ enum verdict test_main(void)
 	try_refused("frame crossing into non-canonical",
 		    (void *)(USER_VA_END - 16), fr);
 	check(refused == 9);
+
+	printk("ERETS frames:\n");
+	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c0, sizeof(c0)) == sizeof(c0));
+	for (i = 0; i < N_ERETS; i++)
+		erets_once(i);
+	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c1, sizeof(c1)) == sizeof(c1));
+	exits = c1.exits - c0.exits;
+	printk("%u ERETS: %lu exits (fast=%lu)\n", N_ERETS, exits, fast);
+	if (fast)
+		check(exits < N_ERETS / 5);
+	else
+		check(exits >= N_ERETS);
+	shared.irq_enabled = 0;
+	fr = erets_frame(0x2);
+	fr.cs = PV_USER_CS;
+	try_refused_erets("user CS", &fr, fr);
+	fr = erets_frame(0x2);
+	fr.ss = PV_USER_DS;
+	try_refused_erets("user SS", &fr, fr);
+	fr = erets_frame(0x2);
+	fr.rip = 0xdead000000000000UL;
+	try_refused_erets("non-canonical RIP", &fr, fr);
+	fr.rip = PV_GUARD_HOLE_START + 0x1000;
+	try_refused_erets("RIP in the switcher (4-level)", &fr, fr);
+	fr.rip = 0xff00000000001000UL;
+	try_refused_erets("RIP at the 5-level switcher", &fr, fr);
+	fr = erets_frame(0x2);
+	fr.rsp = 0x8000000000000000UL;
+	try_refused_erets("non-canonical RSP", &fr, fr);
+	fr = erets_frame(0x2);
+	try_refused_erets("frame in the switcher (4-level)",
+			  (void *)(PV_GUARD_HOLE_START + 0x2000), fr);
+	try_refused_erets("frame at the 5-level switcher",
+			  (void *)0xff00000000002000UL, fr);
+	try_refused_erets("frame unmapped", (void *)0x7f0000000000UL, fr);
+	try_refused_erets("frame crossing into non-canonical",
+			  (void *)(USER_VA_END - 16), fr);
+	check(refused == 19);
 	printk("fastpath digest %lx\n", digest);
 	return SUCCESS;
 }

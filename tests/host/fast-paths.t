@@ -1,9 +1,10 @@
-# The switcher's fast paths (a user SYSCALL delivered, ERETU taken, with
-# no exit: Documentation/pv/switcher.rst) give the guest what the slow
-# path in C gives it.  tests/guests/fastpath.c runs the same syscalls and
-# ERETU frames with them on and off (the fast_paths parameter): both runs
-# must pass and print the same digest of everything the guest saw; with
-# them on, the syscalls cost almost no exits, off at least two each.
+# The switcher's fast paths (a user SYSCALL delivered, ERETU and ERETS
+# taken, with no exit: Documentation/pv/switcher.rst) give the guest what
+# the slow path in C gives it.  tests/guests/fastpath.c runs the same
+# syscalls, ERETU and ERETS frames with them on and off (the fast_paths
+# parameter): both runs must pass and print the same digest of everything
+# the guest saw; with them on, the syscalls and ERETS cost almost no
+# exits, off at least two per syscall and one per ERETS.
 # Then a Linux guest boots and passes pvtest with them off, so that the
 # slow path, now seldom taken, stays right.
 . /pv/tests/lib.sh
