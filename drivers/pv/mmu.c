@@ -739,6 +739,8 @@ static void shadow_prefetch(struct pv_vcpu *vcpu, u64 gva,
 	u64 *gtable, e, pte;
 	bool rw, us, x;
 
+	if (WARN_ON_ONCE(w->leaf))	/* w->table is not a table of leaves */
+		return;
 	gtable = pv_guest_ptr(vcpu->vm, w->table, PAGE_SIZE);
 	if (!gtable)
 		return;

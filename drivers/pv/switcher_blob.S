@@ -562,7 +562,8 @@ sw_fast_eretu_access_end:
  * ERETS (f2 0f 01 ca), the guest kernel's return from its own event, from
  * a frame of stack level 0 to level 0 (the run's level; any other is the
  * C's, which keeps the level): kernel selectors, RIP and RSP the guest
- * can map, no TF.  The virtual IF from the frame; mode, root and GS stay.
+ * can map, no TF.  The virtual IF from the frame; mode, root and GS stay;
+ * the hardware SS is the one the C enters supervisor mode with.
  */
 sw_fast_erets:
 	mov	frame + SWF_RSP(%rip), %rdi
@@ -591,6 +592,7 @@ sw_fast_erets_access_end:
 	mov	%al, shared + PV_SHARED_IRQ_ENABLED(%rip)
 	mov	%rcx, frame + SWF_RIP(%rip)
 	mov	%rdx, frame + SWF_RSP(%rip)
+	movq	$PV_USER_DS, frame + SWF_SS(%rip)	/* as the C enters */
 	mov	%rdi, %rax
 	and	$PV_RFLAGS_GUEST, %eax
 	or	$(X86_EFLAGS_IF | X86_EFLAGS_FIXED), %eax
