@@ -74,13 +74,16 @@ static void pv_flush_tlb_one_user(unsigned long addr)
 static void pv_flush_tlb_multi(const struct cpumask *cpus,
 			       const struct flush_tlb_info *info)
 {
-	unsigned long nr = 0;
+	unsigned long start = info->start & PAGE_MASK, nr = 0;
 
-	/* Freed page tables: the shadows of the tables go too. */
+	/*
+	 * Every page the range touches, as flush_tlb_func()'s loop would
+	 * flush; freed page tables: everything (their shadows go too).
+	 */
 	if (info->end != TLB_FLUSH_ALL && !info->freed_tables)
-		nr = (info->end - info->start) >> PAGE_SHIFT;
-	if (pv_hypercall4(PV_HC_FLUSH_TLB_MULTI, pv_vcpu_mask(cpus),
-			  info->start, nr, 0))
+		nr = (PAGE_ALIGN(info->end) - start) >> PAGE_SHIFT;
+	if (pv_hypercall4(PV_HC_FLUSH_TLB_MULTI, pv_vcpu_mask(cpus), start,
+			  nr, 0))
 		panic("pv: the host refused a TLB flush of other vCPUs");
 }
 
