@@ -37,6 +37,17 @@
  * kernel runs as with SMEP: it cannot execute a page its user mode may
  * reach (the supervisor root maps such pages NX).
  *
+ * A fill of a lower-half 4 KiB page also fills the neighbours of its
+ * aligned block of 16 that the guest holds present and Accessed, as a
+ * TLB may cache translations nobody asked for (KVM's shadow MMU
+ * prefetches the same way), and in the user root leaves a marker at the
+ * neighbours the guest holds not present: a leaf with reserved bits,
+ * which maps nothing and makes the next access there a fault the
+ * switcher delivers to the guest kernel itself (switcher.rst, "Fast
+ * paths").  A marker goes at the next fill in its block that finds the
+ * guest entry present, at a fault the switcher leaves to the host, and
+ * at any flush.
+ *
  * Shadow memory is bounded three ways (security.rst): 16384 pages per
  * vCPU, one page per PV_SHADOW_GUEST_RATIO pages of guest memory per VM
  * (each vCPU may always hold PV_SHADOW_VCPU_RESERVE), and the module-wide
@@ -366,6 +377,7 @@ static void shadow_page_free(struct pv_vcpu *vcpu, struct page *page)
 int pv_mmu_init(struct pv_vcpu *vcpu)
 {
 	INIT_LIST_HEAD(&vcpu->shadow_pages);
+	vcpu->last_fast_fault = PV_NO_FAST_FAULT;
 	if (atomic_long_add_return(PV_SHADOW_VCPU_RESERVE, &shadow_pages_total) >
 	    shadow_global_max()) {
 		atomic_long_sub(PV_SHADOW_VCPU_RESERVE, &shadow_pages_total);
@@ -721,6 +733,41 @@ static u64 shadow_pte(struct pv_vcpu *vcpu, u64 gpa, bool wp, bool nx)
 #define PV_PREFETCH	16
 
 /*
+ * A marker: a user-root leaf for a page the guest's table holds not
+ * present, which the switcher's fast path delivers a fault for without
+ * the host (switcher.rst, "Fast paths").  Present with every address bit
+ * set: reserved bits above the CPU's physical width make any access a
+ * #PF with RSVD, and the frame it names is the top of the physical
+ * address space, no memory, should a CPU read through it speculatively
+ * (L1TF).  0 (no markers) where the CPU has no reserved address bits.
+ */
+static u64 marker_value __ro_after_init;
+
+static u64 shadow_marker(void)
+{
+	return marker_value;
+}
+
+/** pv_mmu_module_init() - what the shadow MMU learns of the CPU, once */
+void __init pv_mmu_module_init(void)
+{
+	unsigned int bits = 52;
+
+	/*
+	 * The CPU's own width (CPUID), not x86_phys_bits: memory encryption
+	 * and key IDs take bits from the latter that are not reserved.
+	 */
+	if (boot_cpu_data.extended_cpuid_level >= 0x80000008)
+		bits = cpuid_eax(0x80000008) & 0xff;
+	if (bits < 52)
+		marker_value = GENMASK_ULL(51, PAGE_SHIFT) | _PAGE_PRESENT |
+			       _PAGE_USER | (_PAGE_NX & __supported_pte_mask);
+	else
+		pr_info("%u physical address bits: user page faults go through the host\n",
+			bits);
+}
+
+/*
  * After a fill of @gva (a 4 KiB page of the lower half) into @shadow, its
  * shadow table of leaves: fill the neighbours of the same aligned block
  * that the guest's table of leaves maps, present and already Accessed,
@@ -736,7 +783,7 @@ static void shadow_prefetch(struct pv_vcpu *vcpu, u64 gva,
 {
 	unsigned int first = shadow_index(gva, 0) & ~(PV_PREFETCH - 1), i;
 	bool user = vcpu->user_mode;
-	u64 *gtable, e, pte;
+	u64 *gtable, e, pte, marker;
 	bool rw, us, x;
 
 	if (WARN_ON_ONCE(w->leaf))	/* w->table is not a table of leaves */
@@ -744,21 +791,48 @@ static void shadow_prefetch(struct pv_vcpu *vcpu, u64 gva,
 	gtable = pv_guest_ptr(vcpu->vm, w->table, PAGE_SIZE);
 	if (!gtable)
 		return;
+	/* Markers in the user root only, and only for the fast path. */
+	marker = user && pv_fast_paths_on() ? shadow_marker() : 0;
 	for (i = first; i < first + PV_PREFETCH; i++) {
-		if (shadow[i] & _PAGE_PRESENT)
+		if ((shadow[i] & _PAGE_PRESENT) && shadow[i] != marker)
 			continue;
 		e = READ_ONCE(gtable[i]);
-		if ((e & (GPTE_P | GPTE_A)) != (GPTE_P | GPTE_A))
-			continue;
-		rw = w->up_rw && (e & GPTE_RW) && (e & GPTE_D);
-		us = w->up_us && (e & GPTE_US);
-		x = w->up_x && !(e & GPTE_NX) && (user || !us);
-		if (user && !us)
-			continue;
-		pte = shadow_pte(vcpu, e & GPTE_ADDR, rw, !x);
-		if (pte)
-			shadow[i] = pte;
+		pte = 0;
+		if (!(e & GPTE_P)) {
+			pte = marker;	/* the fault will be the guest's */
+		} else if (e & GPTE_A) {
+			rw = w->up_rw && (e & GPTE_RW) && (e & GPTE_D);
+			us = w->up_us && (e & GPTE_US);
+			x = w->up_x && !(e & GPTE_NX) && (user || !us);
+			if (!user || us)
+				pte = shadow_pte(vcpu, e & GPTE_ADDR, rw, !x);
+		}
+		/* (A stale marker goes: the guest made the entry present.) */
+		shadow[i] = pte;
 	}
+}
+
+/*
+ * A fault at a marker that the switcher left to the host: the guest has
+ * made the entry present since, or it is the same page's second fault.
+ * The marker goes; the fault is handled as one at an empty entry.
+ */
+static void marker_fault(struct pv_vcpu *vcpu, u64 gva)
+{
+	u64 *table = (u64 *)vcpu->roots[vcpu->user_mode], e;
+	int level;
+
+	vcpu->last_fast_fault = PV_NO_FAST_FAULT;
+	if (!guest_gva_ok(gva))
+		return;
+	for (level = pgtable_l5_enabled() ? 4 : 3; level > 0; level--) {
+		e = table[shadow_index(gva, level)];
+		if (!(e & _PAGE_PRESENT) || (e & PV_SHADOW_LARGE))
+			return;
+		table = __va(e & PTE_PFN_MASK);
+	}
+	if (table[shadow_index(gva, 0)] == shadow_marker())
+		table[shadow_index(gva, 0)] = 0;
 }
 
 /* pv_mmu_fault(), which starts over at a bound only when @may_reset. */
@@ -819,6 +893,10 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
  */
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 {
+	if (*error & X86_PF_RSVD) {
+		marker_fault(vcpu, gva);
+		*error &= ~(X86_PF_RSVD | X86_PF_PROT);
+	}
 	return shadow_fault(vcpu, gva, error, gpa, true);
 }
 

@@ -71,6 +71,7 @@ static int __init pvhost_init(void)
 	if (ret)
 		return ret;
 	pv_smp_module_init();
+	pv_mmu_module_init();
 	ret = misc_register(&pvhost_dev);
 	if (ret) {
 		pr_err("cannot register /dev/pvhost: %d\n", ret);

@@ -29,6 +29,7 @@
 #include <asm/pgalloc.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/trap_pf.h>
 #include <asm/trapnr.h>
 
 #include "switcher.h"
@@ -53,6 +54,10 @@ struct pv_switcher_cpu {
 
 static_assert(offsetof(struct pv_vcpu_shared, irq_enabled) == PV_SHARED_IRQ_ENABLED);
 static_assert(offsetof(struct pv_vcpu_shared, rsp0) == PV_SHARED_RSP0);
+static_assert(offsetof(struct pv_vcpu_shared, cr2) == PV_SHARED_CR2);
+static_assert(SW_PF_MARKER == (X86_PF_USER | X86_PF_RSVD));
+static_assert(SW_PF_MARKER_ANY == (X86_PF_PROT | X86_PF_WRITE | X86_PF_INSTR));
+static_assert(SW_PF_ACCESS == (X86_PF_WRITE | X86_PF_USER | X86_PF_INSTR));
 static_assert(offsetof(struct pv_vcpu_shared, user_gs_base) == PV_SHARED_USER_GS_BASE);
 static_assert(offsetof(struct pv_vcpu_shared, user_gs_dirty) == PV_SHARED_USER_GS_DIRTY);
 static_assert(offsetof(struct sw_frame, rip) == SWF_RIP);
@@ -67,7 +72,13 @@ static_assert(sizeof(struct pv_event_frame) == 64);
  */
 static bool fast_paths = true;
 module_param(fast_paths, bool, 0644);
-MODULE_PARM_DESC(fast_paths, "deliver user syscalls and take ERETU in the switcher (default on)");
+MODULE_PARM_DESC(fast_paths, "deliver user syscalls and faults, take ERETU and ERETS in the switcher (default on)");
+
+/** pv_fast_paths_on() - whether the switcher's fast paths may run */
+bool pv_fast_paths_on(void)
+{
+	return READ_ONCE(fast_paths);
+}
 
 static struct page *switcher_text[SW_TEXT_PAGES];
 /* The VM this CPU ran last: another one first gets an IBPB. */
@@ -424,6 +435,8 @@ static void fast_paths_prepare(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 	*(u64 *)(sw->cpu + SW_OTHER_GS) = vcpu->kernel_gs_base;
 	*(u64 *)(sw->cpu + SW_RSP0) = vcpu->rsp0;
 	*(u64 *)(sw->cpu + SW_FAST_SYSCALLS) = 0;
+	*(u64 *)(sw->cpu + SW_LAST_FAULT) = vcpu->last_fast_fault;
+	*(u64 *)(sw->cpu + SW_FAST_FAULTS) = 0;
 	/* Guest memory, pinned for the VM's life; NX, supervisor only. */
 	pfn = on ? page_to_pfn(virt_to_page(sh)) : 0;
 	if (sw->shared_pfn != pfn) {
@@ -458,6 +471,8 @@ static void fast_paths_done(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 		WRITE_ONCE(sh->user_gs_dirty, 0);
 	}
 	vcpu->counts.syscalls += *(u64 *)(sw->cpu + SW_FAST_SYSCALLS);
+	vcpu->last_fast_fault = *(u64 *)(sw->cpu + SW_LAST_FAULT);
+	vcpu->counts.reflected += *(u64 *)(sw->cpu + SW_FAST_FAULTS);
 }
 
 /**

@@ -93,6 +93,22 @@
 #define SW_SAVE			0x2e0	/* rax, rcx, rdx, rdi of the guest */
 #define SW_TMP			0x300	/* rip, rflags, rsp an ERETU takes */
 #define SW_RSP0			0x318	/* FRED_RSP0, for a shared rsp0 of 0 */
+/*
+ * The user page fault fast path (mmu.c, "markers"): the page of the last
+ * fault it delivered, which the next fault there leaves to the host, and
+ * a count of those it delivered, for the module to add up.
+ */
+#define SW_LAST_FAULT		0x320
+#define SW_FAST_FAULTS		0x328
+
+/*
+ * The error code of a user access through a marker: user, reserved bit;
+ * write and fetch as the access was, and present (which QEMU's TCG
+ * leaves clear).  The guest's: the access bits alone (not present).
+ */
+#define SW_PF_MARKER		0x0c
+#define SW_PF_ACCESS		0x16
+#define SW_PF_MARKER_ANY	0x13	/* bits that may be either */
 
 /* The end of the lower half: user addresses are below it. */
 #define PV_USER_VA_END		_AC(0x0000800000000000, ULL)
@@ -100,6 +116,7 @@
 /* Fields of struct pv_vcpu_shared the fast paths use (checked in C). */
 #define PV_SHARED_IRQ_ENABLED	0
 #define PV_SHARED_RSP0		8
+#define PV_SHARED_CR2		32
 #define PV_SHARED_USER_GS_BASE	192
 #define PV_SHARED_USER_GS_DIRTY	200
 

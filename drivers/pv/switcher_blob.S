@@ -36,6 +36,54 @@ host = sw_base + SW_HOST
 shared = sw_base + SW_SHARED
 frame = sw_base + SW_STACK + 4096 - SWF_SIZE
 
+/* Jump to \bad unless [\reg, \reg + \len) is guest address space; uses %rax. */
+.macro GUEST_RANGE reg, len, bad
+	movabs	$(PV_USER_VA_END - \len), %rax
+	cmp	%rax, \reg
+	jbe	.Lok\@
+	movabs	$PV_GUARD_HOLE_END, %rax
+	cmp	%rax, \reg
+	jb	\bad
+	cmp	$-\len, \reg
+	ja	\bad
+.Lok\@:
+.endm
+
+/* Swap the GS bases; clobbers %rax, %rcx, %rdx. */
+.macro SWAP_GUEST_GS
+	mov	$MSR_GS_BASE, %ecx
+	rdmsr
+	shl	$32, %rdx
+	or	%rax, %rdx
+	mov	cpu + SW_OTHER_GS(%rip), %rax
+	mov	%rdx, cpu + SW_OTHER_GS(%rip)
+	mov	%rax, %rdx
+	shr	$32, %rdx
+	wrmsr
+.endm
+
+/* The guest's registers a fast path used, back from SW_SAVE. */
+.macro FAST_RESTORE_REGS
+	mov	cpu + SW_SAVE(%rip), %rax
+	mov	cpu + SW_SAVE + 8(%rip), %rcx
+	mov	cpu + SW_SAVE + 16(%rip), %rdx
+	mov	cpu + SW_SAVE + 24(%rip), %rdi
+.endm
+
+/* The guest's scratch registers back; then IRET, or exit for the host. */
+.macro FAST_RESUME
+	FAST_RESTORE_REGS
+	lea	frame + SWF_IRET(%rip), %rsp
+	cmpq	$0, cpu + SW_NMI_PENDING(%rip)
+	jne	.Lhost\@
+	cmpq	$0, cpu + SW_MC_PENDING(%rip)
+	je	sw_iret
+.Lhost\@:
+	push	$0
+	push	$SW_VECTOR_NONE
+	jmp	sw_exit
+.endm
+
 /*
  * Host -> guest.  The first thing is our own stack: from the LIDT on, an
  * NMI or #MC lands on our IST pages, which the guest maps; the interrupted
@@ -190,6 +238,15 @@ sw_leave:
 	iretq
 
 
+/* To \undo if %rax, an offset in the blob, is in [\from, \to). */
+.macro FIXUP_RANGE from, to, undo
+	cmp	$(\from - sw_base), %rax
+	jb	.Lout\@
+	cmp	$(\to - sw_base), %rax
+	jb	\undo
+.Lout\@:
+.endm
+
 /*
  * In sw_ring0_event, with the event's vector at (%rsp): a fault (or #MC)
  * at a fast path's guest access goes to its undo; otherwise on.
@@ -200,19 +257,10 @@ sw_leave:
 	mov	4 * 8(%rsp), %rax	/* the RIP of the event */
 	lea	sw_base(%rip), %rdx
 	sub	%rdx, %rax
-	cmp	$(sw_fast_syscall_access - sw_base), %rax
-	jb	.Lnot\@
-	cmp	$(sw_fast_syscall_access_end - sw_base), %rax
-	jb	sw_fast_syscall_undo
-	cmp	$(sw_fast_eretu_access - sw_base), %rax
-	jb	.Lnot\@
-	cmp	$(sw_fast_eretu_access_end - sw_base), %rax
-	jb	sw_fast_eretu_undo
-	cmp	$(sw_fast_erets_access - sw_base), %rax
-	jb	.Lnot\@
-	cmp	$(sw_fast_erets_access_end - sw_base), %rax
-	jb	sw_fast_eretu_undo
-.Lnot\@:
+	FIXUP_RANGE sw_fast_syscall_access, sw_fast_syscall_access_end, sw_fast_syscall_undo
+	FIXUP_RANGE sw_fast_eretu_access, sw_fast_eretu_access_end, sw_fast_eretu_undo
+	FIXUP_RANGE sw_fast_erets_access, sw_fast_erets_access_end, sw_fast_eretu_undo
+	FIXUP_RANGE sw_fast_fault_access, sw_fast_fault_access_end, sw_fast_fault_undo
 	pop	%rdx
 	pop	%rax
 .endm
@@ -311,10 +359,111 @@ sw_stub_common:
 	je	sw_nmi_from_guest
 	cmpq	$6, (%rsp)
 	je	sw_maybe_fast_eretu
+	cmpq	$14, (%rsp)
+	je	sw_maybe_fast_fault
 	cmpq	$8, (%rsp)		/* #DF, #MC: their IST stacks too */
 	je	sw_nmi_from_guest
 	cmpq	$18, (%rsp)
 	je	sw_nmi_from_guest
+	jmp	sw_exit
+
+USER_PF_SS = PV_USER_DS | (14 << 32) | (PV_EVENT_HWEXC << 48) | (1 << 57)
+
+/*
+ * A #PF from 64-bit user mode at a marker (mmu.c): the guest's entry is
+ * not present, so the fault is the guest kernel's, delivered as
+ * pv_reflect_exception() would (the frame at (rsp0 & ~15) - 64, CR2 in
+ * the shared page, the virtual IF cleared, the GS bases swapped, the
+ * kernel's root, its entry).  Not a second time on the same page: the
+ * guest has made the entry present meanwhile (or it had before, without
+ * a flush, which left the marker stale), and the host must fill it.
+ */
+sw_maybe_fast_fault:
+	cmpq	$SW_FAST_ON, cpu + SW_FAST(%rip)
+	jne	sw_exit
+	cmpq	$1, cpu + SW_MODE(%rip)
+	jne	sw_exit
+	cmpw	$PV_USER_CS, frame + SWF_CS(%rip)
+	jne	sw_exit
+	cmpw	$PV_USER_DS, frame + SWF_SS(%rip)
+	jne	sw_exit
+	testl	$X86_EFLAGS_TF, frame + SWF_RFLAGS(%rip)
+	jnz	sw_exit
+	mov	%rax, cpu + SW_SAVE(%rip)
+	mov	%rcx, cpu + SW_SAVE + 8(%rip)
+	mov	%rdx, cpu + SW_SAVE + 16(%rip)
+	mov	%rdi, cpu + SW_SAVE + 24(%rip)
+	mov	frame + SWF_ERROR(%rip), %rax
+	and	$~SW_PF_MARKER_ANY, %rax
+	cmp	$SW_PF_MARKER, %rax
+	jne	sw_fast_fault_slow
+	mov	%cr2, %rdx
+	mov	%rdx, cpu + SW_TMP(%rip)	/* for the undo: ours may fault */
+	mov	%rdx, %rax
+	and	$~0xfff, %rax
+	cmp	cpu + SW_LAST_FAULT(%rip), %rax
+	je	sw_fast_fault_slow
+	/* The shared page's RSP0, or FRED_RSP0's where it holds none. */
+	mov	shared + PV_SHARED_RSP0(%rip), %rdi
+	test	%rdi, %rdi
+	jnz	1f
+	mov	cpu + SW_RSP0(%rip), %rdi
+1:	and	$~15, %rdi
+	sub	$64, %rdi
+	GUEST_RANGE %rdi, 64, sw_fast_fault_slow
+	mov	cpu + SW_KERNEL_CR3(%rip), %rax
+	mov	%rax, %cr3
+	mov	frame + SWF_RFLAGS(%rip), %rcx
+	and	$(PV_RFLAGS_GUEST & ~X86_EFLAGS_IF), %ecx
+	or	$X86_EFLAGS_FIXED, %ecx
+	cmpb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
+	je	2f
+	or	$X86_EFLAGS_IF, %ecx
+2:	mov	frame + SWF_ERROR(%rip), %rax
+	and	$SW_PF_ACCESS, %eax
+sw_fast_fault_access:			/* guest memory: may fault */
+	mov	%rax, 0(%rdi)
+	mov	frame + SWF_RIP(%rip), %rax
+	mov	%rax, 8(%rdi)
+	movq	$PV_USER_CS, 16(%rdi)
+	mov	%rcx, 24(%rdi)
+	mov	frame + SWF_RSP(%rip), %rax
+	mov	%rax, 32(%rdi)
+	movabs	$USER_PF_SS, %rax
+	mov	%rax, 40(%rdi)
+	mov	%rdx, 48(%rdi)
+	movq	$0, 56(%rdi)
+sw_fast_fault_access_end:
+	/* Nothing can fail now. */
+	mov	%rdx, shared + PV_SHARED_CR2(%rip)
+	and	$~0xfff, %rdx
+	mov	%rdx, cpu + SW_LAST_FAULT(%rip)
+	movb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
+	SWAP_GUEST_GS
+	mov	cpu + SW_OTHER_GS(%rip), %rax
+	mov	%rax, shared + PV_SHARED_USER_GS_BASE(%rip)
+	movb	$0, shared + PV_SHARED_USER_GS_DIRTY(%rip)
+	movq	$0, cpu + SW_MODE(%rip)
+	incq	cpu + SW_FAST_FAULTS(%rip)
+	/* The IRET frame, in place: the kernel's entry, TF and DF clear. */
+	mov	cpu + SW_EVENT_ENTRY(%rip), %rax
+	mov	%rax, frame + SWF_RIP(%rip)
+	mov	frame + SWF_RFLAGS(%rip), %rax
+	and	$(PV_RFLAGS_GUEST & ~(X86_EFLAGS_TF | X86_EFLAGS_DF)), %eax
+	or	$(X86_EFLAGS_IF | X86_EFLAGS_FIXED), %eax
+	mov	%rax, frame + SWF_RFLAGS(%rip)
+	mov	%rdi, frame + SWF_RSP(%rip)
+	FAST_RESUME
+
+/* The frame write faulted: the user's root and CR2 back, the slow way. */
+sw_fast_fault_undo:
+	mov	cpu + SW_USER_CR3(%rip), %rax
+	mov	%rax, %cr3
+	mov	cpu + SW_TMP(%rip), %rax
+	mov	%rax, %cr2
+sw_fast_fault_slow:
+	FAST_RESTORE_REGS
+	lea	frame + SWF_VECTOR(%rip), %rsp
 	jmp	sw_exit
 
 /* One stub per vector; the CPU pushes an error code for some. */
@@ -355,54 +504,6 @@ sw_syscall_slow:
  * entry, a read-only one) ends at a fixup (sw_ring0_event), which takes
  * the slow way.
  */
-
-/* Jump to \bad unless [\reg, \reg + \len) is guest address space; uses %rax. */
-.macro GUEST_RANGE reg, len, bad
-	movabs	$(PV_USER_VA_END - \len), %rax
-	cmp	%rax, \reg
-	jbe	.Lok\@
-	movabs	$PV_GUARD_HOLE_END, %rax
-	cmp	%rax, \reg
-	jb	\bad
-	cmp	$-\len, \reg
-	ja	\bad
-.Lok\@:
-.endm
-
-/* Swap the GS bases; clobbers %rax, %rcx, %rdx. */
-.macro SWAP_GUEST_GS
-	mov	$MSR_GS_BASE, %ecx
-	rdmsr
-	shl	$32, %rdx
-	or	%rax, %rdx
-	mov	cpu + SW_OTHER_GS(%rip), %rax
-	mov	%rdx, cpu + SW_OTHER_GS(%rip)
-	mov	%rax, %rdx
-	shr	$32, %rdx
-	wrmsr
-.endm
-
-/* The guest's registers a fast path used, back from SW_SAVE. */
-.macro FAST_RESTORE_REGS
-	mov	cpu + SW_SAVE(%rip), %rax
-	mov	cpu + SW_SAVE + 8(%rip), %rcx
-	mov	cpu + SW_SAVE + 16(%rip), %rdx
-	mov	cpu + SW_SAVE + 24(%rip), %rdi
-.endm
-
-/* The guest's scratch registers back; then IRET, or exit for the host. */
-.macro FAST_RESUME
-	FAST_RESTORE_REGS
-	lea	frame + SWF_IRET(%rip), %rsp
-	cmpq	$0, cpu + SW_NMI_PENDING(%rip)
-	jne	.Lhost\@
-	cmpq	$0, cpu + SW_MC_PENDING(%rip)
-	je	sw_iret
-.Lhost\@:
-	push	$0
-	push	$SW_VECTOR_NONE
-	jmp	sw_exit
-.endm
 
 USER_SYSCALL_SS = PV_USER_DS | (1 << 17) | (PV_EVENT_OTHER_SYSCALL << 32) | \
 		  (PV_EVENT_OTHER << 48) | (1 << 57) | (2 << 60)

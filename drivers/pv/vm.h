@@ -153,6 +153,11 @@ struct pv_vcpu {
 	bool prefill;
 	bool prefill_fetch;
 	u64 prefill_gva, prefill_rip;
+	/*
+	 * The page of the last user fault the switcher delivered (mmu.c,
+	 * markers), or PV_NO_FAST_FAULT.
+	 */
+	u64 last_fast_fault;
 	struct list_head shadow_pages;
 	unsigned int nr_shadow_pages;
 	bool shadow_reserved;	/* its reserve is in the module's pool */
@@ -205,9 +210,13 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2);
 void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len);
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
+void pv_mmu_module_init(void);
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa);
 void pv_mmu_prefill(struct pv_vcpu *vcpu);
 u64 pv_user_rsp0(struct pv_vcpu *vcpu);
+bool pv_fast_paths_on(void);
+/* No page: the switcher compares page addresses with it. */
+#define PV_NO_FAST_FAULT	(~0ULL)
 int pv_internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
 		      const char *why);
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);

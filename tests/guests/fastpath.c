@@ -31,8 +31,17 @@
  *   frames that must be refused with a #GP: user selectors, a RIP or RSP
  *   that is not canonical, a RIP in the switcher's pages (4- and
  *   5-level), a frame there, unmapped, or crossing into non-canonical.
+ * - 200 user page faults on pages the kernel maps on demand (odd ones
+ *   written), as Linux handles them: each frame, CR2 in the shared page,
+ *   registers and flags.  Every 7th fault maps the next page ahead, as
+ *   fault-around does, and every 50th page a syscall maps the next two
+ *   first, as another thread's fault would: the fast path then delivers
+ *   a fault at a stale marker that finds the page mapped (a spurious
+ *   fault, which Linux ignores; not in the digest, the slow path has
+ *   none).
  * - fast=1 on the command line: the 2000 syscalls cost under 400 exits,
- *   the 1000 ERETS under 200; fast=0: at least 2 per syscall, 1 per ERETS.
+ *   the 1000 ERETS under 200, a page fault about one exit (the retried
+ *   access); fast=0: at least 2 per syscall, 1 per ERETS, 2 per fault.
  */
 #include "lib/pv_guest.h"
 
@@ -54,6 +63,11 @@
 #define MSR_IA32_FRED_STKLVLS	0x1d0
 #define N_SYSCALLS	2000
 #define N_ERETS		1000
+#define N_FAULTS	200
+#define FAULT_VA	0x410000UL	/* N_FAULTS pages, mapped on demand */
+#define FAULT_FRAMES	(60 * MiB)	/* their guest-physical pages */
+#define FAULT_SS	(PV_USER_DS | 1UL << 57 | 14UL << 32 | \
+			 (unsigned long)PV_EVENT_HWEXC << 48)
 #define SYSCALL_SS	(PV_USER_DS | 1UL << 17 | 1UL << 32 | 7UL << 48 | \
 			 1UL << 57 | 2UL << 60)
 /* Flags user mode and the kernel vary: CF PF AF ZF SF DF OF. */
@@ -188,7 +202,7 @@ extern unsigned long fp_saved_rsp, fp_erets_regs[11];
  * into every register and the flags, makes a syscall, and stores what it
  * got back at RECORD for the kernel to check at the next one.
  */
-extern char user_code[], user_code_end[];
+extern char user_code[], user_faults[], user_code_end[];
 asm(".pushsection .text\n"
     "user_code:\n"
     "	xor %r15d, %r15d\n"
@@ -233,6 +247,41 @@ asm(".pushsection .text\n"
     "	cld\n"
     "	inc %r15\n"
     "	jmp 1b\n"
+    /* The page faults: N_FAULTS pages from FAULT_VA, odd ones written. */
+    "user_faults:\n"
+    "	.irp r, ecx, esi, edi, ebp, r8d, r9d, r10d, r11d, r12d, r13d, r14d, r15d\n"
+    "	xor %\\r, %\\r\n"
+    "	.endr\n"
+    "	mov $25, %r14d\n"
+    /* Every 50th page, first a syscall in which the kernel maps ahead. */
+    "1:	dec %r14d\n"
+    "	jnz 4f\n"
+    "	mov $50, %r14d\n"
+    "	mov $61, %eax\n"
+    "	syscall\n"
+    "4:	mov %r15, %rbx\n"
+    "	mov %r15, %rax\n"
+    "	shl $12, %rax\n"
+    "	add $" __stringify(FAULT_VA) ", %rax\n"
+    "	mov %r15, %rdx\n"
+    "	and $" __stringify(FLAGS) ", %edx\n"
+    "	or $0x202, %edx\n"
+    "	test $1, %r15b\n"
+    "	jnz 2f\n"
+    "	push %rdx\n"
+    "	popfq\n"
+    "	mov (%rax), %rsi\n"
+    "	jmp 3f\n"
+    "2:	push %rdx\n"
+    "	popfq\n"
+    "	mov %r15, (%rax)\n"
+    "3:	cld\n"
+    "	inc %r15\n"
+    "	cmp $" __stringify(N_FAULTS) ", %r15\n"
+    "	jb 1b\n"
+    "	mov $60, %eax\n"
+    "	syscall\n"
+    "	ud2\n"
     "user_code_end:\n"
     ".popsection\n");
 
@@ -319,10 +368,81 @@ static void set_user_gs(unsigned long base)
 	shared.user_gs_dirty = 1;
 }
 
+/*
+ * The page-fault phase: each first access to a page of FAULT_VA is a
+ * fault the kernel handles as Linux does, mapping the page; every 7th
+ * fault maps the next page too, as fault-around does, which the fast
+ * path may then deliver a fault for that finds it mapped (spurious, not
+ * in the digest: the slow path has none).
+ */
+static unsigned long *fault_pt;
+static unsigned int faults, spurious, premapped, fault_phase;
+
+/* Map page @i of FAULT_VA ahead of its access, as Linux might. */
+static void map_ahead(unsigned long i)
+{
+	if (i < N_FAULTS && !(fault_pt[i] & 1)) {
+		fault_pt[i] = (FAULT_FRAMES + i * 4096) | 0x27;
+		premapped++;
+	}
+}
+
+static int fault_event(struct pv_event_frame *f, unsigned long *regs)
+{
+	unsigned long i = regs[R15], cr2 = f->event_data;
+	unsigned int r;
+
+	if ((f->ss >> 48 & 0xf) == PV_EVENT_OTHER && regs[RAX] == 61) {
+		/*
+		 * Pages the next accesses find mapped without a fault or a
+		 * flush (another thread's fault, a populating syscall): a
+		 * marker the host made there before is stale now.
+		 */
+		check(i % 50 == 24);
+		map_ahead(i + 1);
+		map_ahead(i + 2);
+		mix(i);
+		return 0;
+	}
+	if ((f->ss >> 48 & 0xf) == PV_EVENT_OTHER) {	/* the end */
+		check(regs[RAX] == 60 && i == N_FAULTS);
+		return 1;
+	}
+	check((f->ss >> 48 & 0xf) == PV_EVENT_HWEXC && (f->ss >> 32 & 0xff) == 14);
+	check(f->ss == FAULT_SS && f->cs == PV_USER_CS && f->rsp == USER_TOP);
+	check(i < N_FAULTS && cr2 == FAULT_VA + i * 4096 && shared.cr2 == cr2);
+	check(f->error_code == (i & 1 ? 6UL : 4UL));
+	check(f->rip >= USER_CODE && f->rip < USER_CODE + 4096);
+	check((f->rflags & FLAGS) == (i & FLAGS) && (f->rflags & 0x200));
+	check(regs[RBX] == i && shared.irq_enabled == 0);
+	check(shared.user_gs_base == user_gs && !shared.user_gs_dirty);
+	if (fault_pt[i] & 1) {
+		spurious++;
+		return 0;
+	}
+	faults++;
+	mix(f->error_code);
+	mix(cr2);
+	mix(f->rip);
+	mix(f->rflags);
+	mix(f->rsp);
+	mix(f->ss);
+	for (r = R15; r <= RAX; r++)
+		mix(regs[r]);
+	/* As Linux makes it: Accessed, and Dirty for a write. */
+	fault_pt[i] = (FAULT_FRAMES + i * 4096) | 0x27 | (i & 1 ? 0x40 : 0);
+	if (i % 7 == 3)		/* as fault-around does */
+		map_ahead(i + 1);
+	return 0;
+}
+
 int fp_user_event(struct pv_event_frame *f, unsigned long *regs)
 {
 	unsigned long i = iteration, base = i << 8, kflags = regs[KFLAGS];
 	unsigned int r;
+
+	if (fault_phase)
+		return fault_event(f, regs);
 
 	check(f->ss >> 48 == (SYSCALL_SS >> 48) && f->ss == SYSCALL_SS);
 	check(regs[RAX] == 42 && regs[R15] == i);
@@ -595,6 +715,35 @@ enum verdict test_main(void)
 	try_refused_erets("frame crossing into non-canonical",
 			  (void *)(USER_VA_END - 16), fr);
 	check(refused == 19);
+
+	printk("user page faults:\n");
+	fault_pt = upt + (FAULT_VA - USER_CODE) / 4096;
+	for (i = 0; i < N_FAULTS; i++) {
+		fault_pt[i] = 0;
+		phys(FAULT_FRAMES + i * 4096UL)[0] = 0;
+	}
+	fault_phase = 1;
+	shared.irq_enabled = 1;
+	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c0, sizeof(c0)) == sizeof(c0));
+	fr = good_frame();
+	fr.rip = USER_CODE + (user_faults - user_code);
+	check(fp_try_eretu(&fr) == 0);
+	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c1, sizeof(c1)) == sizeof(c1));
+	exits = c1.exits - c0.exits;
+	printk("%u pages: %u faults, %u spurious, %lu exits (fast=%lu)\n",
+	       N_FAULTS, faults, spurious, exits, fast);
+	check(faults + premapped == N_FAULTS && premapped > 20);
+	for (i = 0; i < N_FAULTS; i++)
+		check(phys(FAULT_FRAMES + i * 4096UL)[0] == (i & 1 ? i : 0));
+	if (fast) {	/* one exit a fault, two where a block starts */
+		check(exits <= faults + spurious + faults / 4);
+		check(spurious > 0);	/* the syscalls' stale markers */
+	} else {
+		check(spurious == 0);
+		check(exits >= 2 * faults);
+	}
+	mix(faults);
+	mix(premapped);
 	printk("fastpath digest %lx\n", digest);
 	return SUCCESS;
 }

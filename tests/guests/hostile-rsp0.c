@@ -6,7 +6,10 @@
  * read-only page (4), nothing mapped (5).  Neither the switcher's fast
  * path nor the host's C may write the frame there: the vCPU stops ("the
  * guest's stack cannot take the event frame", hostile-guests.t), and the
- * host stays healthy.  Reaching the handler is a failure.
+ * host stays healthy.  Reaching the handler is a failure.  With fault=1,
+ * not a syscall but a user read of the page after the code, which the
+ * guest's table holds not present: after the code's fill the host has a
+ * marker there (mmu.c), whose fault the switcher's fast path delivers.
  */
 #include "lib/pv_guest.h"
 
@@ -15,11 +18,14 @@
 
 static struct pv_vcpu_shared shared __attribute__((aligned(4096)));
 
-extern char user_code[], user_code_end[];
+extern char user_code[], user_fault[], user_code_end[];
 asm(".pushsection .text\n"
     "user_code:\n"
     "	mov $39, %eax\n"
     "	syscall\n"
+    "	ud2\n"
+    "user_fault:\n"
+    "	mov 0x401000, %rax\n"
     "	ud2\n"
     "user_code_end:\n"
     ".popsection\n");
@@ -27,7 +33,7 @@ asm(".pushsection .text\n"
 int user_event_handler(struct pv_event_frame *f, unsigned long *regs)
 {
 	(void)regs;
-	printk("the syscall frame was written at %lx\n", (unsigned long)f);
+	printk("the event frame was written at %lx\n", (unsigned long)f);
 	test_exit(FAILURE);
 }
 
@@ -49,6 +55,7 @@ enum verdict test_main(void)
 		0x0000800000000040UL, USER_CODE + 4096, 0x7f0000001000UL,
 	};
 	unsigned long code = 56 * MiB + 3 * 4096, n = param("case", 0), *upt;
+	unsigned long fault = param("fault", 0);
 
 	check(n >= 1 && n < sizeof(rsp0) / sizeof(rsp0[0]));
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
@@ -57,7 +64,7 @@ enum verdict test_main(void)
 	upt[0] = code | 5;				/* read-only */
 	memcpy(phys(code), user_code, user_code_end - user_code);
 	shared.rsp0 = rsp0[n];
-	printk("user syscall with rsp0 %lx\n", rsp0[n]);
-	enter_user(USER_CODE, 0);
+	printk("user %s with rsp0 %lx\n", fault ? "fault" : "syscall", rsp0[n]);
+	enter_user(USER_CODE + (fault ? user_fault - user_code : 0), 0);
 	return FAILURE;
 }

@@ -18,12 +18,15 @@ pvrun --memory 64M --kernel /pv/guests/hostile-noncanonical-rip.elf > /tmp/rip.o
 	{ cat /tmp/rip.out; fail "hostile-noncanonical-rip: pvrun exit status $?"; }
 grep -E '0x7ffffffffffe|survived' /tmp/rip.out
 grep -q '^Test result: SUCCESS' /tmp/rip.out || fail "hostile-noncanonical-rip: no #GP"
-# A user syscall whose rsp0 points at the switcher (4- and 5-level
-# addresses), past the lower half, at a read-only page or at nothing:
-# the frame is never written there, fast path or not; the vCPU stops.
-for c in 1 2 3 4 5; do
-	expect_error "^pvrun: guest stopped: the guest's stack cannot take the event frame" \
-		sh -c "pvrun --memory 64M --kernel /pv/guests/hostile-rsp0.elf --append case=$c > /dev/null"
+# A user syscall, and a user page fault at a marker (both fast paths),
+# whose rsp0 points at the switcher (4- and 5-level addresses), past the
+# lower half, at a read-only page or at nothing: the frame is never
+# written there, fast path or not; the vCPU stops.
+for f in 0 1; do
+	for c in 1 2 3 4 5; do
+		expect_error "^pvrun: guest stopped: the guest's stack cannot take the event frame" \
+			sh -c "pvrun --memory 64M --kernel /pv/guests/hostile-rsp0.elf --append 'case=$c fault=$f' > /dev/null"
+	done
 done
 # 100000 random hypercalls: the guest survives them and says so.
 timeout 600 pvrun --memory 64M --kernel /pv/guests/hostile-hypercalls.elf > /tmp/hc.out 2>&1
