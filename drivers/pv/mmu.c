@@ -38,7 +38,7 @@
  * reach (the supervisor root maps such pages NX).
  *
  * A fill of a lower-half 4 KiB page also fills the neighbours of its
- * aligned block of 16 that the guest holds present and Accessed, as a
+ * aligned block of 64 that the guest holds present and Accessed, as a
  * TLB may cache translations nobody asked for (KVM's shadow MMU
  * prefetches the same way), and in the user root leaves a marker at the
  * neighbours the guest holds not present: a leaf with reserved bits,
@@ -730,7 +730,7 @@ static u64 shadow_pte(struct pv_vcpu *vcpu, u64 gpa, bool wp, bool nx)
 }
 
 /* Neighbours a fill of a lower-half 4 KiB page also fills: an aligned block. */
-#define PV_PREFETCH	16
+#define PV_PREFETCH	64
 
 /*
  * A marker: a user-root leaf for a page the guest's table holds not

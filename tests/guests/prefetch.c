@@ -2,7 +2,7 @@
 /*
  * The shadow MMU's prefetch (drivers/pv/mmu.c, shadow_prefetch()): a fill
  * of a 4 KiB page of the lower half also fills the neighbours of its
- * aligned block of 16 that the guest has present and Accessed, as a TLB
+ * aligned block of 64 that the guest has present and Accessed, as a TLB
  * may cache translations nobody asked for.  It must take nothing the
  * guest's own walk would refuse, and change nothing in guest memory:
  *
@@ -25,7 +25,7 @@
 #define PTE_U		0x004UL
 #define PTE_A		0x020UL
 #define PTE_D		0x040UL
-#define BASE		0x400000UL	/* the block: 16 pages from here */
+#define BASE		0x400000UL	/* a block starts here: 16 pages used */
 #define PAGE(n)		(BASE + (n) * 4096UL)
 #define SECRET		0x5ec7e75ec7e7UL
 
