@@ -67,6 +67,8 @@
 #include <linux/moduleparam.h>
 #include <linux/nospec.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/io.h>
 #include <asm/pgtable.h>
 #include <asm/trap_pf.h>
@@ -600,6 +602,8 @@ int pv_mmu_load_cr3(struct pv_vcpu *vcpu, u64 cr3, u16 pcid, bool noflush)
 
 	vcpu->cr3 = cr3;
 	vcpu->pcid = pcid;
+	/* (Another process's last fault is not this one's business.) */
+	vcpu->last_fast_fault = PV_NO_FAST_FAULT;
 	if (vcpu->upper_nonglobal || !vcpu->roots[0])
 		return pv_mmu_reset(vcpu);
 	for (i = 0; i < PV_SHADOW_SPACES; i++) {
@@ -748,23 +752,66 @@ static u64 shadow_marker(void)
 	return marker_value;
 }
 
+/*
+ * Does a read through an entry of @value fault?  A host that is itself a
+ * VM may say its CPU has fewer address bits than the hardware under it
+ * has: its "reserved" bits then translate, and a marker would map some
+ * address instead of faulting.  Tried once, on a kernel mapping of a
+ * page of ours that nothing has touched yet.
+ */
+static bool __init entry_faults(u64 value)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned int level;
+	bool faults = false;
+	pte_t *pte, old;
+	u64 word;
+	void *va;
+
+	if (!page)
+		return false;
+	va = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	if (!va)
+		goto out_page;
+	pte = lookup_address((unsigned long)va, &level);
+	if (!pte || level != PG_LEVEL_4K)
+		goto out_unmap;
+	old = ptep_get(pte);
+	preempt_disable();
+	set_pte(pte, __pte(value));
+	asm volatile("invlpg (%0)" : : "r" (va) : "memory");
+	faults = copy_from_kernel_nofault(&word, va, sizeof(word)) == -EFAULT;
+	/* The page's own entry back, before anything else may use the address. */
+	set_pte(pte, old);
+	asm volatile("invlpg (%0)" : : "r" (va) : "memory");
+	preempt_enable();
+out_unmap:
+	vunmap(va);
+out_page:
+	__free_page(page);
+	return faults;
+}
+
 /** pv_mmu_module_init() - what the shadow MMU learns of the CPU, once */
 void __init pv_mmu_module_init(void)
 {
+	u64 marker = GENMASK_ULL(51, PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER |
+		     _PAGE_ACCESSED | _PAGE_DIRTY | (_PAGE_NX & __supported_pte_mask);
 	unsigned int bits = 52;
 
 	/*
 	 * The CPU's own width (CPUID), not x86_phys_bits: memory encryption
 	 * and key IDs take bits from the latter that are not reserved.
+	 * Accessed and Dirty are set so that no CPU has a reason to write the
+	 * entry.  And the bits must be seen to be reserved (entry_faults()).
 	 */
 	if (boot_cpu_data.extended_cpuid_level >= 0x80000008)
 		bits = cpuid_eax(0x80000008) & 0xff;
-	if (bits < 52)
-		marker_value = GENMASK_ULL(51, PAGE_SHIFT) | _PAGE_PRESENT |
-			       _PAGE_USER | (_PAGE_NX & __supported_pte_mask);
+	if (bits < 52 && entry_faults(marker & ~_PAGE_USER))
+		marker_value = marker;
 	else
-		pr_info("%u physical address bits: user page faults go through the host\n",
-			bits);
+		pr_info("%u physical address bits%s: user page faults go through the host\n",
+			bits, bits < 52 ? ", not reserved" : "");
 }
 
 /*

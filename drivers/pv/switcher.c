@@ -473,6 +473,7 @@ static void fast_paths_done(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 	vcpu->counts.syscalls += *(u64 *)(sw->cpu + SW_FAST_SYSCALLS);
 	vcpu->last_fast_fault = *(u64 *)(sw->cpu + SW_LAST_FAULT);
 	vcpu->counts.reflected += *(u64 *)(sw->cpu + SW_FAST_FAULTS);
+	vcpu->counts.exceptions[X86_TRAP_PF] += *(u64 *)(sw->cpu + SW_FAST_FAULTS);
 }
 
 /**
