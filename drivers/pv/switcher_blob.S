@@ -70,6 +70,54 @@ frame = sw_base + SW_STACK + 4096 - SWF_SIZE
 	mov	cpu + SW_SAVE + 24(%rip), %rdi
 .endm
 
+/* The guest's registers a fast path uses, into SW_SAVE. */
+.macro FAST_SAVE_REGS
+	mov	%rax, cpu + SW_SAVE(%rip)
+	mov	%rcx, cpu + SW_SAVE + 8(%rip)
+	mov	%rdx, cpu + SW_SAVE + 16(%rip)
+	mov	%rdi, cpu + SW_SAVE + 24(%rip)
+.endm
+
+/*
+ * %rdi: where an event from user mode puts its frame, (rsp0 & ~15) - 64,
+ * rsp0 from the shared page or, where that holds none, FRED_RSP0; to
+ * \bad unless the 64 bytes are guest address space.  Uses %rax.
+ */
+.macro USER_EVENT_FRAME bad
+	mov	shared + PV_SHARED_RSP0(%rip), %rdi
+	test	%rdi, %rdi
+	jnz	.Lset\@
+	mov	cpu + SW_RSP0(%rip), %rdi
+.Lset\@:
+	and	$~15, %rdi
+	sub	$64, %rdi
+	GUEST_RANGE %rdi, 64, \bad
+.endm
+
+/* The frame's RFLAGS from the user's in \reg: the virtual IF in it. */
+.macro EVENT_RFLAGS reg
+	and	$(PV_RFLAGS_GUEST & ~X86_EFLAGS_IF), \reg
+	or	$X86_EFLAGS_FIXED, \reg
+	cmpb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
+	je	.Lno_if\@
+	or	$X86_EFLAGS_IF, \reg
+.Lno_if\@:
+.endm
+
+/*
+ * From user to supervisor mode once the frame is written: the virtual IF
+ * cleared, the GS bases swapped, the user's base where the kernel reads
+ * it (abi.rst).  Clobbers %rax, %rcx, %rdx.
+ */
+.macro ENTER_KERNEL_MODE
+	movb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
+	SWAP_GUEST_GS
+	mov	cpu + SW_OTHER_GS(%rip), %rax
+	mov	%rax, shared + PV_SHARED_USER_GS_BASE(%rip)
+	movb	$0, shared + PV_SHARED_USER_GS_DIRTY(%rip)
+	movq	$0, cpu + SW_MODE(%rip)
+.endm
+
 /* The guest's scratch registers back; then IRET, or exit for the host. */
 .macro FAST_RESUME
 	FAST_RESTORE_REGS
@@ -389,10 +437,7 @@ sw_maybe_fast_fault:
 	jne	sw_exit
 	testl	$X86_EFLAGS_TF, frame + SWF_RFLAGS(%rip)
 	jnz	sw_exit
-	mov	%rax, cpu + SW_SAVE(%rip)
-	mov	%rcx, cpu + SW_SAVE + 8(%rip)
-	mov	%rdx, cpu + SW_SAVE + 16(%rip)
-	mov	%rdi, cpu + SW_SAVE + 24(%rip)
+	FAST_SAVE_REGS
 	mov	frame + SWF_ERROR(%rip), %rax
 	and	$~SW_PF_MARKER_ANY, %rax
 	cmp	$SW_PF_MARKER, %rax
@@ -403,23 +448,12 @@ sw_maybe_fast_fault:
 	and	$~0xfff, %rax
 	cmp	cpu + SW_LAST_FAULT(%rip), %rax
 	je	sw_fast_fault_slow
-	/* The shared page's RSP0, or FRED_RSP0's where it holds none. */
-	mov	shared + PV_SHARED_RSP0(%rip), %rdi
-	test	%rdi, %rdi
-	jnz	1f
-	mov	cpu + SW_RSP0(%rip), %rdi
-1:	and	$~15, %rdi
-	sub	$64, %rdi
-	GUEST_RANGE %rdi, 64, sw_fast_fault_slow
+	USER_EVENT_FRAME sw_fast_fault_slow
 	mov	cpu + SW_KERNEL_CR3(%rip), %rax
 	mov	%rax, %cr3
 	mov	frame + SWF_RFLAGS(%rip), %rcx
-	and	$(PV_RFLAGS_GUEST & ~X86_EFLAGS_IF), %ecx
-	or	$X86_EFLAGS_FIXED, %ecx
-	cmpb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
-	je	2f
-	or	$X86_EFLAGS_IF, %ecx
-2:	mov	frame + SWF_ERROR(%rip), %rax
+	EVENT_RFLAGS %ecx
+	mov	frame + SWF_ERROR(%rip), %rax
 	and	$SW_PF_ACCESS, %eax
 sw_fast_fault_access:			/* guest memory: may fault */
 	mov	%rax, 0(%rdi)
@@ -438,12 +472,7 @@ sw_fast_fault_access_end:
 	mov	%rdx, shared + PV_SHARED_CR2(%rip)
 	and	$~0xfff, %rdx
 	mov	%rdx, cpu + SW_LAST_FAULT(%rip)
-	movb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
-	SWAP_GUEST_GS
-	mov	cpu + SW_OTHER_GS(%rip), %rax
-	mov	%rax, shared + PV_SHARED_USER_GS_BASE(%rip)
-	movb	$0, shared + PV_SHARED_USER_GS_DIRTY(%rip)
-	movq	$0, cpu + SW_MODE(%rip)
+	ENTER_KERNEL_MODE
 	incq	cpu + SW_FAST_FAULTS(%rip)
 	/* The IRET frame, in place: the kernel's entry, TF and DF clear. */
 	mov	cpu + SW_EVENT_ENTRY(%rip), %rax
@@ -513,28 +542,14 @@ USER_SYSCALL_SS = PV_USER_DS | (1 << 17) | (PV_EVENT_OTHER_SYSCALL << 32) | \
  * virtual IF cleared, the GS bases swapped, the kernel's root, its entry.
  */
 sw_fast_syscall:
-	mov	%rax, cpu + SW_SAVE(%rip)
-	mov	%rcx, cpu + SW_SAVE + 8(%rip)
-	mov	%rdx, cpu + SW_SAVE + 16(%rip)
-	mov	%rdi, cpu + SW_SAVE + 24(%rip)
-	/* The shared page's RSP0, or FRED_RSP0's where it holds none. */
-	mov	shared + PV_SHARED_RSP0(%rip), %rdi
-	test	%rdi, %rdi
-	jnz	1f
-	mov	cpu + SW_RSP0(%rip), %rdi
-1:	and	$~15, %rdi
-	sub	$64, %rdi
-	GUEST_RANGE %rdi, 64, sw_fast_syscall_undo
+	FAST_SAVE_REGS
+	USER_EVENT_FRAME sw_fast_syscall_undo
 	/* The kernel's root, where its stack is mapped (undo goes back). */
 	mov	cpu + SW_KERNEL_CR3(%rip), %rax
 	mov	%rax, %cr3
 	mov	%r11, %rax
-	and	$(PV_RFLAGS_GUEST & ~X86_EFLAGS_IF), %eax
-	or	$X86_EFLAGS_FIXED, %eax
-	cmpb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
-	je	2f
-	or	$X86_EFLAGS_IF, %eax
-2:	mov	cpu + SW_SCRATCH(%rip), %rdx
+	EVENT_RFLAGS %eax
+	mov	cpu + SW_SCRATCH(%rip), %rdx
 sw_fast_syscall_access:			/* guest memory: may fault */
 	movq	$0, 0(%rdi)
 	mov	%rcx, 8(%rdi)
@@ -546,13 +561,7 @@ sw_fast_syscall_access:			/* guest memory: may fault */
 	movq	$0, 48(%rdi)
 	movq	$0, 56(%rdi)
 sw_fast_syscall_access_end:
-	movb	$0, shared + PV_SHARED_IRQ_ENABLED(%rip)
-	SWAP_GUEST_GS
-	/* The user's GS base, where the kernel reads it (abi.rst). */
-	mov	cpu + SW_OTHER_GS(%rip), %rax
-	mov	%rax, shared + PV_SHARED_USER_GS_BASE(%rip)
-	movb	$0, shared + PV_SHARED_USER_GS_DIRTY(%rip)
-	movq	$0, cpu + SW_MODE(%rip)
+	ENTER_KERNEL_MODE
 	incq	cpu + SW_FAST_SYSCALLS(%rip)
 	/* The IRET frame: the kernel's entry on that stack, TF and DF clear. */
 	lea	frame + SWF_SIZE(%rip), %rsp
@@ -588,10 +597,7 @@ sw_maybe_fast_eretu:
 	jne	sw_exit
 	cmpw	$PV_USER_CS, frame + SWF_CS(%rip)
 	jne	sw_exit
-	mov	%rax, cpu + SW_SAVE(%rip)
-	mov	%rcx, cpu + SW_SAVE + 8(%rip)
-	mov	%rdx, cpu + SW_SAVE + 16(%rip)
-	mov	%rdi, cpu + SW_SAVE + 24(%rip)
+	FAST_SAVE_REGS
 	mov	frame + SWF_RIP(%rip), %rdi
 	GUEST_RANGE %rdi, 4, sw_fast_eretu_undo
 sw_fast_eretu_access:			/* guest memory: may fault */

@@ -94,6 +94,14 @@ asm(".pushsection .text\n"
     "	push %\\r\n"
     "	.endr\n"
     ".endm\n"
+    /* The callee-saved registers kept, the stack at the frame in %rdi. */
+    ".macro FP_TRY_ENTER\n"
+    "	.irp r, rbp, rbx, r12, r13, r14, r15\n"
+    "	push %\\r\n"
+    "	.endr\n"
+    "	mov %rsp, fp_saved_rsp(%rip)\n"
+    "	mov %rdi, %rsp\n"
+    ".endm\n"
     ".macro FP_RESTORE\n"
     "	.irp r, r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax\n"
     "	pop %\\r\n"
@@ -122,14 +130,7 @@ asm(".pushsection .text\n"
     /* long fp_try_eretu(void *frame): ERETU from @frame; -1 if refused. */
     "	.globl fp_try_eretu\n"
     "fp_try_eretu:\n"
-    "	push %rbp\n"
-    "	push %rbx\n"
-    "	push %r12\n"
-    "	push %r13\n"
-    "	push %r14\n"
-    "	push %r15\n"
-    "	mov %rsp, fp_saved_rsp(%rip)\n"
-    "	mov %rdi, %rsp\n"
+    "	FP_TRY_ENTER\n"
     "fp_try_insn:\n"
     "	.byte 0xf3, 0x0f, 0x01, 0xca\n"		/* ERETU */
     /*
@@ -139,14 +140,7 @@ asm(".pushsection .text\n"
      */
     "	.globl fp_try_erets\n"
     "fp_try_erets:\n"
-    "	push %rbp\n"
-    "	push %rbx\n"
-    "	push %r12\n"
-    "	push %r13\n"
-    "	push %r14\n"
-    "	push %r15\n"
-    "	mov %rsp, fp_saved_rsp(%rip)\n"
-    "	mov %rdi, %rsp\n"
+    "	FP_TRY_ENTER\n"
     "	lea 1(%rsi), %rax\n"
     "	lea 2(%rsi), %rcx\n"
     "	lea 3(%rsi), %rdx\n"
@@ -581,6 +575,20 @@ static void try_refused_erets(const char *what, void *at, struct eretu_frame fr)
 }
 
 /*
+ * A good frame where the host must not read it: in the switcher's pages
+ * (4- and 5-level addresses), unmapped, crossing into non-canonical.
+ */
+static void try_bad_places(void (*try)(const char *, void *, struct eretu_frame),
+			   struct eretu_frame fr)
+{
+	try("frame in the switcher (4-level)",
+	    (void *)(PV_GUARD_HOLE_START + 0x2000), fr);
+	try("frame at the 5-level switcher", (void *)0xff00000000002000UL, fr);
+	try("frame unmapped", (void *)0x7f0000000000UL, fr);
+	try("frame crossing into non-canonical", (void *)(USER_VA_END - 16), fr);
+}
+
+/*
  * ERETS @i: patterned flags (IF among them) and registers, from one of
  * erets_frames' pages; every 100th, a page the shadow has just dropped.
  */
@@ -680,13 +688,7 @@ enum verdict test_main(void)
 	fr = good_frame();
 	fr.rsp = USER_VA_END + 8;
 	try_refused("RSP past the lower half", &fr, fr);
-	try_refused("frame in the switcher (4-level)",
-		    (void *)(PV_GUARD_HOLE_START + 0x2000), fr);
-	try_refused("frame at the 5-level switcher",
-		    (void *)0xff00000000002000UL, fr);
-	try_refused("frame unmapped", (void *)0x7f0000000000UL, fr);
-	try_refused("frame crossing into non-canonical",
-		    (void *)(USER_VA_END - 16), fr);
+	try_bad_places(try_refused, fr);
 	check(refused == 9);
 
 	printk("ERETS frames:\n");
@@ -718,13 +720,7 @@ enum verdict test_main(void)
 	fr.rsp = 0x8000000000000000UL;
 	try_refused_erets("non-canonical RSP", &fr, fr);
 	fr = erets_frame(0x2);
-	try_refused_erets("frame in the switcher (4-level)",
-			  (void *)(PV_GUARD_HOLE_START + 0x2000), fr);
-	try_refused_erets("frame at the 5-level switcher",
-			  (void *)0xff00000000002000UL, fr);
-	try_refused_erets("frame unmapped", (void *)0x7f0000000000UL, fr);
-	try_refused_erets("frame crossing into non-canonical",
-			  (void *)(USER_VA_END - 16), fr);
+	try_bad_places(try_refused_erets, fr);
 	check(refused == 19);
 
 	printk("user page faults:\n");
