@@ -301,11 +301,6 @@ static void mix(unsigned long v)
 	digest = (digest ^ v) * 1099511628211UL;
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 static unsigned long user_flags(unsigned long i)
 {
 	return (i & FLAGS) | 0x202UL;

@@ -54,11 +54,6 @@ static void call_probe(unsigned long va)
 		       "r11", "memory");
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 #define VECTOR(f)	((unsigned int)((f).ss >> 32 & 0xff))
 
 enum verdict test_main(void)

@@ -41,11 +41,6 @@ int user_event_handler(struct pv_event_frame *f, unsigned long *regs)
 	return 1;	/* back to the kernel */
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 /* Jump to @target with %rax = @rax, %rcx = @rcx; the #GP comes back at 1:. */
 static void run_at(unsigned long target, unsigned long rax, unsigned long rcx)
 {

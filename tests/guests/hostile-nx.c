@@ -54,11 +54,6 @@ static long run_at(unsigned long va)
 	return ret;
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 /* The user program: jumps to the NX user page at BASE + 0x3000. */
 extern char user_code[], user_code_end[];
 asm(".pushsection .text\n"

@@ -43,11 +43,6 @@ void event_handler(struct pv_event_frame *f)
 	test_exit(FAILURE);
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 enum verdict test_main(void)
 {
 	static const unsigned long rsp0[] = {

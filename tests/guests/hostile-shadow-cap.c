@@ -21,11 +21,6 @@
 
 static struct pv_exit_counts counts;
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 enum verdict test_main(void)
 {
 	unsigned long pml4 = boot_info->boot_pgd, pdpt = 48 * MiB, pd = pdpt + 4096,

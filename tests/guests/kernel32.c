@@ -47,11 +47,6 @@ static void run32(unsigned long at)
 		       "r11", "r12", "r13", "r14", "r15", "memory");
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 static void expect(unsigned long rip, unsigned int vector, const char *what)
 {
 	unsigned int before = events;

@@ -25,11 +25,6 @@ void event_handler(struct pv_event_frame *f)
 	f->rip += 3;		/* the load in read_probe() */
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 enum verdict test_main(void)
 {
 	unsigned long boot = boot_info->boot_pgd;

@@ -30,11 +30,6 @@ void event_handler(struct pv_event_frame *f)
 	f->rip += 3;		/* the load in read_probe() */
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 /* Space k: a PML4, PDPT, PD and PT mapping VA to frame k (value 0x1000 + k). */
 static unsigned long pml4_of(unsigned int k)
 {

@@ -87,11 +87,6 @@ void event_handler(struct pv_event_frame *f)
 	test_exit(FAILURE);
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 static unsigned long fills(void)
 {
 	static struct pv_exit_counts c;

@@ -40,11 +40,6 @@ void event_handler(struct pv_event_frame *f)
 	test_exit(FAILURE);
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 static unsigned long peek(unsigned long addr)
 {
 	return *(volatile unsigned long *)addr;

@@ -69,11 +69,6 @@ int user_event_handler(struct pv_event_frame *f, unsigned long *regs)
 	return 0;
 }
 
-static unsigned long *phys(unsigned long pa)
-{
-	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
-}
-
 enum verdict test_main(void)
 {
 	unsigned long code = 56 * MiB + 3 * 4096, stack = code + 4096, *upt;

@@ -210,9 +210,7 @@ unsigned long pvclock_ns(const struct pv_vcpu_shared *shared)
 
 unsigned long *user_page_table(unsigned long va, unsigned long tables)
 {
-	unsigned long *pml4 = (unsigned long *)(PV_DIRECT_MAP_BASE +
-						boot_info->boot_pgd);
-	unsigned long *pdpt = (unsigned long *)(PV_DIRECT_MAP_BASE + tables);
+	unsigned long *pml4 = phys(boot_info->boot_pgd), *pdpt = phys(tables);
 
 	memset(pdpt, 0, 3 * 4096);
 	pml4[0] = tables | 7;

@@ -105,6 +105,12 @@ static inline long wrmsr_pv(unsigned int msr, unsigned long value)
 /* The guest-physical address of a kernel-map address. */
 #define __pa_kernel(va)	((unsigned long)(va) - PV_KERNEL_MAP_BASE)
 
+/* Guest-physical memory at @pa, as words, through the direct map. */
+static inline unsigned long *phys(unsigned long pa)
+{
+	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
+}
+
 /* The host's TSC, ordered after earlier loads. */
 static inline unsigned long pv_rdtsc(void)
 {
