@@ -747,11 +747,6 @@ static u64 shadow_pte(struct pv_vcpu *vcpu, u64 gpa, bool wp, bool nx)
  */
 static u64 marker_value __ro_after_init;
 
-static u64 shadow_marker(void)
-{
-	return marker_value;
-}
-
 /*
  * Does a read through an entry of @value fault?  A host that is itself a
  * VM may say its CPU has fewer address bits than the hardware under it
@@ -839,7 +834,7 @@ static void shadow_prefetch(struct pv_vcpu *vcpu, u64 gva,
 	if (!gtable)
 		return;
 	/* Markers in the user root only, and only for the fast path. */
-	marker = user && pv_fast_paths_on() ? shadow_marker() : 0;
+	marker = user && pv_fast_paths_on() ? marker_value : 0;
 	for (i = first; i < first + PV_PREFETCH; i++) {
 		if ((shadow[i] & _PAGE_PRESENT) && shadow[i] != marker)
 			continue;
@@ -878,7 +873,7 @@ static void marker_fault(struct pv_vcpu *vcpu, u64 gva)
 			return;
 		table = __va(e & PTE_PFN_MASK);
 	}
-	if (table[shadow_index(gva, 0)] == shadow_marker())
+	if (table[shadow_index(gva, 0)] == marker_value)
 		table[shadow_index(gva, 0)] = 0;
 }
 

@@ -457,7 +457,7 @@ static void fast_paths_prepare(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 static void fast_paths_done(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 {
 	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
-	u64 base;
+	u64 base, faults;
 
 	vcpu->user_mode = *(u64 *)(sw->cpu + SW_MODE);
 	vcpu->kernel_gs_base = *(u64 *)(sw->cpu + SW_OTHER_GS);
@@ -472,8 +472,9 @@ static void fast_paths_done(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 	}
 	vcpu->counts.syscalls += *(u64 *)(sw->cpu + SW_FAST_SYSCALLS);
 	vcpu->last_fast_fault = *(u64 *)(sw->cpu + SW_LAST_FAULT);
-	vcpu->counts.reflected += *(u64 *)(sw->cpu + SW_FAST_FAULTS);
-	vcpu->counts.exceptions[X86_TRAP_PF] += *(u64 *)(sw->cpu + SW_FAST_FAULTS);
+	faults = *(u64 *)(sw->cpu + SW_FAST_FAULTS);
+	vcpu->counts.reflected += faults;
+	vcpu->counts.exceptions[X86_TRAP_PF] += faults;
 }
 
 /**
