@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/sched.h>	/* what 6.1's <asm/debugreg.h> uses */
 #include <asm/debugreg.h>
 #include <asm/trap_pf.h>
 #include <asm/trapnr.h>

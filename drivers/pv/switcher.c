@@ -22,7 +22,6 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/entry-common.h>
-#include <asm/gsseg.h>
 #include <asm/idtentry.h>
 #include <asm/mce.h>
 #include <asm/nospec-branch.h>
@@ -351,7 +350,7 @@ static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
 
 	if (vector == X86_TRAP_NMI || *nmi_pending) {
 		*nmi_pending = 0;
-		pv_do_event_irqoff((unsigned long)asm_exc_nmi_kvm_vmx);
+		pv_do_event_irqoff(pv_host_nmi_entry(gates));
 	}
 	/*
 	 * An #MC in the guest or in the switcher is the host's, handled as
@@ -363,7 +362,9 @@ static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
 		struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
 
 		*mc_pending = 0;
-		do_machine_check(&regs);
+		/* Without it (Debian's 6.1 cloud kernel) no #MC gets here. */
+		if (IS_ENABLED(CONFIG_X86_MCE))
+			do_machine_check(&regs);
 	}
 	/* External interrupts: never the legacy syscall gate. */
 	if (vector >= FIRST_EXTERNAL_VECTOR && vector < 256 &&

@@ -18,6 +18,7 @@
 #include <pv/abi.h>
 #include <pv/pvhost.h>
 
+#include "compat.h"
 #include "mmio_decode.h"
 #include "switcher.h"
 
