@@ -11,6 +11,13 @@ export PV_BUILD
 KDIR		?= $(shell bash -c '. scripts/env && echo $$PV_STOCK_KDIR')
 DEBUG_KDIR	:= $(PV_BUILD)/host/debug/obj
 DEBUG_MOD	:= $(PV_BUILD)/module/debug
+KDIR61		:= $(shell bash -c '. scripts/env && echo $$PV_61_KDIR')
+MOD61		:= $(PV_BUILD)/module/6.1
+
+# copy_module_sources DIR: one source tree cannot hold two builds of one
+# module, so every build but the stock one works from a copy.
+copy_module_sources = mkdir -p $(1) && rsync -a --exclude '*.mod.c' --include '*/' \
+	--include '*.[chS]' --include Kbuild --exclude '*' Kbuild drivers include $(1)/
 
 all: module pvrun
 
@@ -20,9 +27,11 @@ help:
 	@echo "make guest      the pv guest kernel: build/guest/vmlinux"
 	@echo "make rootfs     the default guest initramfs: build/guest/rootfs.cpio"
 	@echo "make debug-host the debug host kernel and pvhost.ko for it"
+	@echo "make module-6.1 pvhost.ko for Debian 12's 6.1 kernel"
 	@echo "make demo       boot the host VM, load pvhost.ko, talk to it"
 	@echo "make check      build everything and run every test"
 	@echo "make soak       hours of hostile guests and launchers on the debug host"
+	@echo "make deb        pv-dkms, pv-tools and pv-guest .debs in build/deb"
 	@echo "make bench      pv against native in the host VM: a table of ratios"
 	@echo "make unit       userspace unit tests only"
 	@echo "make lint       checkpatch --strict and the patches/ drift check"
@@ -44,14 +53,16 @@ guest:
 rootfs:
 	scripts/mkrootfs -o $(PV_BUILD)/guest/rootfs.cpio
 
-# The debug host kernel, then pvhost.ko built against it from a copy of the
-# module sources (one source tree cannot hold two builds of one module).
+# The debug host kernel, then pvhost.ko built against it.
 debug-host:
 	scripts/build-debug-host
-	mkdir -p $(DEBUG_MOD)
-	rsync -a --exclude '*.mod.c' --include '*/' --include '*.[chS]' --include Kbuild --exclude '*' \
-		Kbuild drivers include $(DEBUG_MOD)/
+	$(call copy_module_sources,$(DEBUG_MOD))
 	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_MOD) modules
+
+# pvhost.ko for Debian 12's other kernel, 6.1 (scripts/hostvm --kernel 6.1).
+module-6.1:
+	$(call copy_module_sources,$(MOD61))
+	$(MAKE) -C $(KDIR61) M=$(MOD61) modules
 
 unit:
 	$(MAKE) -C tests/unit
@@ -69,6 +80,10 @@ demo: deps all guest rootfs
 check:
 	scripts/check
 
+# pv's Debian packages in build/deb (install.rst).
+deb: deps guest rootfs
+	scripts/make-deb
+
 bench: deps all guest
 	scripts/bench
 
@@ -83,5 +98,5 @@ clean:
 distclean: clean
 	rm -rf $(PV_BUILD)
 
-.PHONY: all help deps module pvrun guest rootfs debug-host unit lint patches bench soak \
+.PHONY: all help deps deb module module-6.1 pvrun guest rootfs debug-host unit lint patches bench soak \
 	demo check clean distclean
