@@ -33,6 +33,10 @@
 #include "virtio.h"
 
 #define PVRUN_VERSION	"0.1"
+/* Where the pv-guest package puts the default guest (pvrun.rst). */
+#ifndef PV_LIBDIR
+#define PV_LIBDIR	"/usr/lib/pv"
+#endif
 #define PVHOST_DEV	"/dev/pvhost"
 /* The lowest address of the devices' registers (above RAM if RAM is larger). */
 #define VIRTIO_MMIO_LOW	0xd0000000ULL
@@ -437,13 +441,15 @@ static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus,
 
 static void usage(FILE *f)
 {
-	fputs("usage: pvrun --kernel FILE [--initrd FILE] [--append ARGS] [--memory SIZE]\n"
+	fputs("usage: pvrun [--kernel FILE] [--initrd FILE] [--append ARGS] [--memory SIZE]\n"
 	      "             [--disk PATH[,ro]]... [--net tap=NAME[,mac=MAC]]...\n"
 	      "             [--console pv|virtio] [--smp N] [--exit-counts]\n"
 	      "       pvrun --version | --help\n"
 	      "\n"
 	      "Run a pv guest kernel under pvhost.ko.\n"
-	      "  -k, --kernel FILE   pv kernel image (ELF with a \"pv\" note)\n"
+	      "  -k, --kernel FILE   pv kernel image (ELF with a \"pv\" note); default\n"
+	      "                      " PV_LIBDIR "/vmlinux with " PV_LIBDIR "/rootfs.cpio\n"
+	      "                      as initrd (the pv-guest package)\n"
 	      "  -i, --initrd FILE   initial ramdisk for the guest\n"
 	      "  -a, --append ARGS   the guest's kernel command line\n"
 	      "  -m, --memory SIZE   guest memory: 256M, 1G, ... (plain numbers\n"
@@ -548,8 +554,15 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		die("unexpected argument '%s' (try --help)", argv[optind]);
+	/* The pv-guest package's kernel and root filesystem, when installed. */
+	if (!kernel && access(PV_LIBDIR "/vmlinux", R_OK) == 0) {
+		kernel = PV_LIBDIR "/vmlinux";
+		if (!initrd && access(PV_LIBDIR "/rootfs.cpio", R_OK) == 0)
+			initrd = PV_LIBDIR "/rootfs.cpio";
+	}
 	if (!kernel)
-		die("no kernel given: use --kernel FILE (try --help)");
+		die("no kernel given: use --kernel FILE, or install pv-guest for %s/vmlinux (try --help)",
+		    PV_LIBDIR);
 	if (parse_size(memory, &mem_size))
 		die("--memory %s: not a size (try 256M or 1G)", memory);
 	if (mem_size % (2 << 20))
