@@ -23,14 +23,6 @@
 #define FRED_SS_SWEVENT		BIT_ULL(17)
 #define FRED_SS_LM		BIT_ULL(57)
 
-/* Canonical for 4-level paging and outside the host's guard hole. */
-static bool guest_address_ok(u64 va)
-{
-	if (((s64)va << 16 >> 16) != (s64)va)
-		return false;
-	return va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END;
-}
-
 /* The virtual interrupt flag lives in the shared page (0 without one). */
 static u8 *irq_flag(struct pv_vcpu *vcpu)
 {
@@ -112,7 +104,7 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	};
 	/* The frame is written as the kernel would: a supervisor access. */
 	vcpu->user_mode = false;
-	if (!guest_address_ok(sp) || pv_copy_guest(vcpu, sp, &f, sizeof(f), true)) {
+	if (!pv_guest_va_ok(sp) || pv_copy_guest(vcpu, sp, &f, sizeof(f), true)) {
 		vcpu->user_mode = user;
 		/* The CPU's answer: a double fault, on its own stack level. */
 		if (!user && !(type == PV_EVENT_HWEXC && vector == X86_TRAP_DF) &&
@@ -175,7 +167,7 @@ static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 	else
 		ok = (s.f.cs & 0xffff) == PV_KERNEL_CS &&
 		     (s.f.ss & 0xffff) == PV_KERNEL_DS &&
-		     guest_address_ok(s.f.rip) && guest_address_ok(s.f.rsp);
+		     pv_guest_va_ok(s.f.rip) && pv_guest_va_ok(s.f.rsp);
 	if (!ok)
 		return -EFAULT;
 	/* Back to the stack level the frame came from (0 in user mode). */

@@ -127,21 +127,8 @@ static struct page *gpa_to_page(struct pv_vm *vm, u64 gpa)
 }
 
 /*
- * Can the guest have a translation for @gva?  Its address space is
- * 4-level (bits 63:47 equal), less the guard hole the host owns: on a
- * 4-level host that slot is the switcher's; on a 5-level one the switcher
- * is at 0xff00000000000000, which is not 4-level canonical.
- */
-static bool guest_gva_ok(u64 gva)
-{
-	if (((s64)gva << 16 >> 16) != (s64)gva)
-		return false;
-	return gva < PV_GUARD_HOLE_START || gva >= PV_GUARD_HOLE_END;
-}
-
-/*
  * The index of @gva in a shadow table of @level (0: the leaves' table)
- * for the host's paging depth.  For an address guest_gva_ok() accepts,
+ * for the host's paging depth.  For an address pv_guest_va_ok() accepts,
  * the top level of a 5-level host sees bits 56:48 all equal to bit 47:
  * slot 0 or 511, where the CPU looks too.
  */
@@ -221,7 +208,7 @@ static int guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access,
 	int level;
 
 	access &= X86_PF_WRITE | X86_PF_USER | X86_PF_INSTR;
-	if (!guest_gva_ok(gva))
+	if (!pv_guest_va_ok(gva))
 		goto not_present;
 	for (level = 3; level >= 0; level--) {
 		ep = pv_guest_ptr(vcpu->vm, table + shadow_index(gva, level) * 8, 8);
@@ -648,7 +635,7 @@ void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 	int i, level;
 	u64 *table, e;
 
-	if (!guest_gva_ok(gva))
+	if (!pv_guest_va_ok(gva))
 		return;
 	for (i = 0; i < 2 * PV_SHADOW_SPACES; i++) {
 		table = (u64 *)vcpu->spaces[i / 2].roots[i % 2];
@@ -865,7 +852,7 @@ static void marker_fault(struct pv_vcpu *vcpu, u64 gva)
 	int level;
 
 	vcpu->last_fast_fault = PV_NO_FAST_FAULT;
-	if (!guest_gva_ok(gva))
+	if (!pv_guest_va_ok(gva))
 		return;
 	for (level = pgtable_l5_enabled() ? 4 : 3; level > 0; level--) {
 		e = table[shadow_index(gva, level)];

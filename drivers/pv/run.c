@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pvhost: PV_RUN, the vCPU loop, and the hypercalls handled so far.
+ * pvhost: PV_RUN, the vCPU loop, and what each exit from the guest asks.
  *
  * The loop runs the guest until something needs the launcher (console
  * output, shutdown, an error it cannot handle) or a signal arrives.  It
@@ -15,7 +15,6 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <asm/fpu/api.h>
-#include <asm/msr-index.h>
 #include <asm/trapnr.h>
 #include <asm/traps.h>
 #include <asm/trap_pf.h>
@@ -57,338 +56,21 @@ static int stop_undeliverable(struct pv_vcpu *vcpu, u64 vector, u64 address,
 			      "the guest's stack cannot take the event frame");
 }
 
-/* Deliver an exception with no error code, or stop if it cannot be. */
-static int deliver_or_stop(struct pv_vcpu *vcpu, unsigned int type,
-			   unsigned int vector)
+/**
+ * pv_deliver_or_stop() - deliver an exception with no error code
+ * @vcpu:   the vCPU
+ * @type:   PV_EVENT_*
+ * @vector: the vector
+ *
+ * Return: PV_NEXT_GUEST, or PV_NEXT_LAUNCHER when the guest cannot take
+ * it (the vCPU stops with an internal error saying why).
+ */
+int pv_deliver_or_stop(struct pv_vcpu *vcpu, unsigned int type,
+		       unsigned int vector)
 {
 	int ret = pv_deliver_event(vcpu, type, vector, 0, 0, 0);
 
 	return ret ? stop_undeliverable(vcpu, vector, 0, ret) : 0;
-}
-
-/* Only canonical addresses outside the host's guard hole. */
-bool pv_guest_va_ok(u64 va)
-{
-	return ((s64)va << 16 >> 16) == (s64)va &&
-	       (va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END);
-}
-
-/**
- * pv_segment_base_ok() - can @base be the user's GS base?
- * @base: from the guest
- *
- * Guest user mode may give itself any base WRGSBASE takes, so its kernel
- * must be able to put any of them back: every address canonical at the
- * host's paging depth, which is also what the host's WRMSR takes.
- *
- * Return: true when @base may be loaded.
- */
-bool pv_segment_base_ok(u64 base)
-{
-	return __is_canonical_address(base, pgtable_l5_enabled() ? 57 : 48);
-}
-
-/**
- * pv_user_gs_publish() - show the guest kernel its user's GS base
- * @vcpu: the vCPU, in supervisor mode or about to enter it
- *
- * Where the guest kernel reads MSR_KERNEL_GS_BASE (abi.rst, the shared
- * page's user_gs_base): written only where the host's value changes, so
- * that a base the guest wrote there, with its dirty flag still to come,
- * is never put back to an older one.
- */
-void pv_user_gs_publish(struct pv_vcpu *vcpu)
-{
-	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
-
-	if (!sh)
-		return;
-	WRITE_ONCE(sh->user_gs_base, vcpu->kernel_gs_base);
-	WRITE_ONCE(sh->user_gs_dirty, 0);
-}
-
-/*
- * FRED_RSP0 has two homes: the MSR, and the shared page's rsp0, which the
- * guest writes without an exit and which wins when it is not 0.  A WRMSR
- * sets both, so that the MSR's newest value is the one used.
- */
-static void set_rsp0(struct pv_vcpu *vcpu, u64 value)
-{
-	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
-
-	vcpu->rsp0 = value;
-	if (sh)
-		WRITE_ONCE(sh->rsp0, value);
-}
-
-/**
- * pv_user_rsp0() - the kernel stack top for events from user mode
- * @vcpu: the vCPU
- *
- * Return: the shared page's rsp0 where it is not 0, else FRED_RSP0's.
- */
-u64 pv_user_rsp0(struct pv_vcpu *vcpu)
-{
-	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
-	u64 rsp0 = sh ? READ_ONCE(sh->rsp0) : 0;
-
-	return rsp0 ? rsp0 : vcpu->rsp0;
-}
-
-/**
- * pv_wrmsr() - write one of the MSRs a ring-3 kernel still needs (abi.rst)
- * @vcpu:  the vCPU
- * @msr:   the MSR
- * @value: its new value
- *
- * Return: 0, or -PV_EINVAL for another MSR or a bad value.
- */
-u64 pv_wrmsr(struct pv_vcpu *vcpu, u64 msr, u64 value)
-{
-	switch (msr) {
-	case MSR_IA32_FRED_CONFIG:
-		value &= PAGE_MASK;
-		if (value && !pv_guest_va_ok(value))
-			return -PV_EINVAL;
-		vcpu->event_entry = value;
-		return 0;
-	case MSR_KERNEL_GS_BASE:
-		if (!pv_segment_base_ok(value))
-			return -PV_EINVAL;
-		vcpu->kernel_gs_base = value;
-		pv_user_gs_publish(vcpu);
-		return 0;
-	case MSR_FS_BASE:
-	case MSR_GS_BASE:
-	case MSR_IA32_FRED_RSP0:
-		if (!pv_guest_va_ok(value))
-			return -PV_EINVAL;
-		if (msr == MSR_FS_BASE)
-			vcpu->fs_base = value;
-		else if (msr == MSR_GS_BASE)
-			vcpu->gs_base = value;
-		else
-			set_rsp0(vcpu, value);
-		return 0;
-	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_RSP3:
-		/* As on FRED: a stack top is 64-byte aligned. */
-		if ((value & 63) || !pv_guest_va_ok(value))
-			return -PV_EINVAL;
-		vcpu->fred_rsp[msr - MSR_IA32_FRED_RSP0] = value;
-		return 0;
-	case MSR_IA32_FRED_STKLVLS:
-		vcpu->fred_stklvls = value;
-		return 0;
-	default:
-		return -PV_EINVAL;
-	}
-}
-
-/**
- * pv_rdmsr() - read one of the MSRs pv_wrmsr() writes
- * @vcpu:  the vCPU
- * @msr:   the MSR
- * @value: set to its value
- *
- * Return: 0, or -PV_EINVAL for another MSR.
- */
-int pv_rdmsr(struct pv_vcpu *vcpu, u64 msr, u64 *value)
-{
-	switch (msr) {
-	case MSR_IA32_FRED_CONFIG:
-		*value = vcpu->event_entry;
-		return 0;
-	case MSR_FS_BASE:
-		*value = vcpu->fs_base;
-		return 0;
-	case MSR_GS_BASE:
-		*value = vcpu->gs_base;
-		return 0;
-	case MSR_KERNEL_GS_BASE:
-		*value = vcpu->kernel_gs_base;
-		return 0;
-	case MSR_IA32_FRED_RSP0:
-		*value = pv_user_rsp0(vcpu);
-		return 0;
-	case MSR_IA32_FRED_RSP1 ... MSR_IA32_FRED_RSP3:
-		*value = vcpu->fred_rsp[msr - MSR_IA32_FRED_RSP0];
-		return 0;
-	case MSR_IA32_FRED_STKLVLS:
-		*value = vcpu->fred_stklvls;
-		return 0;
-	default:
-		return -PV_EINVAL;
-	}
-}
-
-/* handle_exit(): the vCPU went down; its thread waits to be started. */
-#define PV_RUN_DOWN	2
-
-/*
- * A hypercall: returns 1 when the launcher must see the exit, PV_RUN_DOWN
- * when the vCPU stopped.
- */
-static int hypercall(struct pv_vcpu *vcpu)
-{
-	struct pv_regs *r = &vcpu->regs;
-	struct pv_run *run = vcpu->run;
-	int ret;
-	u64 len;
-
-	if (r->rax < PV_EXIT_COUNTS_HYPERCALLS)
-		vcpu->counts.hypercalls[r->rax]++;
-	switch (r->rax) {
-	case PV_HC_CONSOLE_WRITE:
-		len = r->rsi;
-		if (len > PAGE_SIZE) {
-			r->rax = -PV_EINVAL;
-			return 0;
-		}
-		len = min_t(u64, len, PV_CONSOLE_MAX);
-		if (pv_copy_guest(vcpu, r->rdi, run->console.data, len, false)) {
-			r->rax = -PV_EFAULT;
-			return 0;
-		}
-		r->rax = len;
-		run->exit_reason = PV_EXIT_CONSOLE;
-		run->console.len = len;
-		return 1;
-	case PV_HC_CONSOLE_READ:
-		len = min_t(u64, r->rsi, sizeof(run->console.data));
-		len = pv_console_read(vcpu->vm, run->console.data, len);
-		if (len && pv_copy_guest(vcpu, r->rdi, run->console.data, len, true)) {
-			r->rax = -PV_EFAULT;	/* (the bytes are lost) */
-			return 0;
-		}
-		r->rax = len;
-		return 0;
-	case PV_HC_SHUTDOWN:
-		if (r->rdi > PV_SHUTDOWN_CRASH) {
-			r->rax = -PV_EINVAL;
-			return 0;
-		}
-		run->exit_reason = PV_EXIT_SHUTDOWN;
-		run->shutdown.reason = r->rdi;
-		run->shutdown.status = r->rsi;
-		/* A shut-down vCPU stays down: it resumes at the same call. */
-		r->rip -= 2;
-		return 1;
-	case PV_HC_VCPU_REGISTER:
-		if (!PAGE_ALIGNED(r->rdi) ||
-		    !pv_guest_ptr(vcpu->vm, r->rdi, PAGE_SIZE)) {
-			r->rax = -PV_EINVAL;
-			return 0;
-		}
-		vcpu->shared_gpa = r->rdi;
-		pv_time_register(vcpu);
-		/* Running, whatever the page said (a restarted vCPU's old one). */
-		pv_set_preempted(vcpu, 0);
-		pv_user_gs_publish(vcpu);
-		r->rax = 0;
-		return 0;
-	case PV_HC_SET_TIMER:
-		pv_set_timer(vcpu, r->rdi);
-		r->rax = 0;
-		return 0;
-	case PV_HC_HALT:
-		ret = pv_halt(vcpu);
-		if (ret < 0) {
-			/* A signal: the launcher runs the call again later. */
-			r->rip -= 2;
-			return ret;
-		}
-		if (ret) {
-			r->rip -= 2;
-			run->exit_reason = PV_EXIT_HALT;
-			return 1;
-		}
-		r->rax = 0;
-		return 0;
-	case PV_HC_IRQ_WINDOW:
-		r->rax = 0;	/* the loop delivers before the next entry */
-		return 0;
-	case PV_HC_IRQ_BIND:
-		r->rax = pv_irq_bind(vcpu, r->rdi, r->rsi, r->rdx);
-		return 0;
-	case PV_HC_ERETU:
-	case PV_HC_ERETS:
-		if (r->rax == PV_HC_ERETU ? pv_eretu(vcpu) : pv_erets(vcpu)) {
-			/* #GP at the hypercall, as a bad ERETS would raise. */
-			r->rip -= 2;
-			return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
-		}
-		return 0;
-	case PV_HC_LOAD_CR3:
-		/* The PML4's address, and its tag (PCID) in the low 12 bits. */
-		if (r->rsi & ~PV_CR3_NOFLUSH ||
-		    !pv_guest_ptr(vcpu->vm, r->rdi & PAGE_MASK, PAGE_SIZE)) {
-			r->rax = -PV_EINVAL;
-			return 0;
-		}
-		if (pv_mmu_load_cr3(vcpu, r->rdi & PAGE_MASK, r->rdi & ~PAGE_MASK,
-				    r->rsi & PV_CR3_NOFLUSH))
-			return pv_internal_error(vcpu, 0, 0,
-						 "out of memory for shadow page tables");
-		r->rax = 0;
-		return 0;
-	case PV_HC_FLUSH_TLB:
-		r->rax = pv_flush_tlb(vcpu, r->rdi, r->rsi, r->rdx);
-		if (r->rax == -ENOMEM)
-			return pv_internal_error(vcpu, 0, 0,
-						 "out of memory for shadow page tables");
-		return 0;
-	case PV_HC_FLUSH_TLB_MULTI:
-		r->rax = pv_flush_tlb_multi(vcpu, r->rdi, r->rsi, r->rdx, r->r10);
-		if (r->rax == -ENOMEM)
-			return pv_internal_error(vcpu, 0, 0,
-						 "out of memory for shadow page tables");
-		return 0;
-	case PV_HC_WRMSR:
-		r->rax = pv_wrmsr(vcpu, r->rdi, r->rsi);
-		return 0;
-	case PV_HC_RDMSR: {
-		u64 value;
-
-		r->rax = pv_rdmsr(vcpu, r->rdi, &value) ? -PV_EINVAL : value;
-		return 0;
-	}
-	case PV_HC_VCPU_START:
-		r->rax = pv_vcpu_start(vcpu, r);
-		return 0;
-	case PV_HC_VCPU_STOP:
-		r->rax = pv_vcpu_stop(vcpu);
-		return r->rax ? 0 : PV_RUN_DOWN;
-	case PV_HC_SEND_IPI:
-		r->rax = pv_send_ipi(vcpu, r->rdi, r->rsi);
-		return 0;
-	case PV_HC_EXIT_COUNTS:
-		r->rax = pv_exit_counts_copy(vcpu, r->rdi, r->rsi);
-		return 0;
-	case PV_HC_GET_FEATURES:
-		r->rax = boot_cpu_has(X86_FEATURE_FSGSBASE) ? PV_FEATURE_FSGSBASE : 0;
-		if (boot_cpu_has(X86_FEATURE_CPUID_FAULT))
-			r->rax |= PV_FEATURE_CPUID_FAULTING;
-		if (IS_ENABLED(CONFIG_SCHED_INFO))
-			r->rax |= PV_FEATURE_STEAL_TIME;
-		r->rax |= PV_FEATURE_PCID;	/* mmu.c keeps tagged spaces */
-		r->rax |= PV_FEATURE_USER_GS;	/* switcher.c */
-		return 0;
-	case PV_HC_CPUID:
-		pv_hc_cpuid(vcpu);
-		return 0;
-	case PV_HC_SET_TLS: {
-		u64 desc[PV_TLS_ENTRIES] = { r->rdi, r->rsi, r->rdx };
-
-		r->rax = pv_set_tls(vcpu, desc);
-		return 0;
-	}
-	case PV_HC_SET_LDT:
-		r->rax = pv_set_ldt(vcpu, r->rdi, r->rsi);
-		return 0;
-	default:
-		r->rax = -PV_ENOSYS;
-		return 0;
-	}
 }
 
 static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
@@ -400,9 +82,9 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	if (vector == SW_VECTOR_SYSCALL) {
 		/* Supervisor mode is 64-bit: no hypercall from 32-bit code. */
 		if (!vcpu->user_mode && vcpu->exit_cs != __USER_CS)
-			return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_UD);
+			return pv_deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_UD);
 		if (!vcpu->user_mode)
-			return hypercall(vcpu);
+			return pv_hypercall(vcpu);
 		/*
 		 * A guest user syscall: for the guest kernel, as FRED does (from
 		 * 32-bit code too: the frame says which, and Linux's FRED entry
@@ -420,7 +102,7 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	}
 	/* The switcher's IRETQ refused the guest's RIP: #GP, as the CPU would. */
 	if (vector == SW_VECTOR_BAD_IRET)
-		return deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
+		return pv_deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP);
 	if (vector == SW_VECTOR_SWITCHER_FAULT)
 		return pv_internal_error(vcpu, vcpu->fault_vector, cr2,
 					 "fault in the switcher");
@@ -447,7 +129,7 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 			vcpu->counts.emulated++;
 		if (ret <= 0)
 			return ret == -EFAULT ?
-				deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP) : 0;
+				pv_deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP) : 0;
 	}
 	/*
 	 * In ring 3 every access is a user one, but for QEMU's supervisor
@@ -465,7 +147,7 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 			ret = pv_mmio_exit(vcpu, gpa);
 			/* What the decoder refuses is a #GP(0), a clean fault. */
 			return ret == -EINVAL ?
-				deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP) : ret;
+				pv_deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP) : ret;
 		}
 		if (ret == -ENOMEM)
 			return pv_internal_error(vcpu, vector, cr2,
@@ -494,12 +176,6 @@ static unsigned int entry_delay_us;
 module_param(entry_delay_us, uint, 0600);
 MODULE_PARM_DESC(entry_delay_us, "tests only: spin this long (us, up to 10000) before each entry while the guest's timer is armed");
 
-/* Canonical for 4-level paging: the guest's virtual address width. */
-static bool rip_canonical(u64 rip)
-{
-	return ((s64)rip << 16 >> 16) == (s64)rip;
-}
-
 /*
  * Last things before an entry, with IRQs off.  RIP first: whatever took it
  * past the lower half (a hypercall or an emulated instruction in its last
@@ -515,8 +191,8 @@ static bool rip_canonical(u64 rip)
  */
 static int prepare_entry(struct pv_vcpu *vcpu)
 {
-	if (!rip_canonical(vcpu->regs.rip) &&
-	    deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP))
+	if (!pv_canonical(vcpu->regs.rip) &&
+	    pv_deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP))
 		return 1;
 	if (pv_deliver_lines(vcpu))
 		return pv_internal_error(vcpu, 0, 0,
@@ -612,7 +288,7 @@ again:
 	/* Out of PV_RUN, in the launcher: not running guest code. */
 	pv_set_preempted(vcpu, 1);
 	WRITE_ONCE(vcpu->task, NULL);
-	if (ret == PV_RUN_DOWN)
+	if (ret == PV_NEXT_DOWN)
 		goto again;
 	return min(ret, 0L);	/* 1: an exit; <0: an error */
 }

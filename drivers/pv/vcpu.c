@@ -22,19 +22,13 @@
 static_assert(PV_MAX_VCPUS <= PV_VCPUS_MAX);
 static_assert(PV_VCPUS_MAX <= 256);
 
-/* Canonical for 4-level paging: bits 63:47 all equal. */
-static bool is_canonical(u64 addr)
-{
-	return ((s64)addr << 16 >> 16) == (s64)addr;
-}
-
 static int pv_set_regs(struct pv_vcpu *vcpu, void __user *argp)
 {
 	struct pv_regs regs;
 
 	if (copy_from_user(&regs, argp, sizeof(regs)))
 		return -EFAULT;
-	if (!is_canonical(regs.rip) || !is_canonical(regs.rsp) ||
+	if (!pv_canonical(regs.rip) || !pv_canonical(regs.rsp) ||
 	    (regs.rflags & ~(u64)PV_RFLAGS_GUEST))
 		return -EINVAL;
 	regs.rflags |= X86_EFLAGS_FIXED;

@@ -199,6 +199,35 @@ struct pv_cpu_host {
 int pv_vm_create(void);
 size_t pv_console_read(struct pv_vm *vm, u8 *buf, size_t len);
 void pv_vm_put(struct pv_vm *vm);
+/*
+ * What an exit handler tells the run loop (run.c): enter the guest again,
+ * return to the launcher (vcpu->run says why), or, the vCPU down, wait
+ * to be started again.  A negative errno ends PV_RUN with it.
+ */
+enum pv_next {
+	PV_NEXT_GUEST = 0,
+	PV_NEXT_LAUNCHER = 1,
+	PV_NEXT_DOWN = 2,
+};
+
+/* Canonical for the guest's 4-level paging, whatever the host's: 63:47 equal. */
+static inline bool pv_canonical(u64 va)
+{
+	return __is_canonical_address(va, 48);
+}
+
+/*
+ * Can the guest have a translation for @va?  Its address space is 4-level,
+ * less the guard hole the host owns: on a 4-level host that slot is the
+ * switcher's; on a 5-level one the switcher is at 0xff00000000000000,
+ * which is not 4-level canonical.
+ */
+static inline bool pv_guest_va_ok(u64 va)
+{
+	return pv_canonical(va) &&
+	       (va < PV_GUARD_HOLE_START || va >= PV_GUARD_HOLE_END);
+}
+
 int pv_vcpu_create(struct pv_vm *vm, unsigned long id);
 struct pv_vcpu *pv_vm_vcpu(struct pv_vm *vm, u64 id);
 void pv_vcpu_free(struct pv_vcpu *vcpu);
@@ -220,6 +249,9 @@ bool pv_fast_paths_on(void);
 #define PV_NO_FAST_FAULT	(~0ULL)
 int pv_internal_error(struct pv_vcpu *vcpu, u64 vector, u64 address,
 		      const char *why);
+int pv_deliver_or_stop(struct pv_vcpu *vcpu, unsigned int type,
+		       unsigned int vector);
+int pv_hypercall(struct pv_vcpu *vcpu);
 int pv_mmio_exit(struct pv_vcpu *vcpu, u64 gpa);
 u64 *pv_insn_reg(struct pv_regs *r, unsigned int n);
 int pv_emulate_privileged(struct pv_vcpu *vcpu);
@@ -266,7 +298,6 @@ void pv_raise_line(struct pv_vcpu *vcpu, unsigned int line);
 int pv_raise_device_line(struct pv_vm *vm, unsigned int line);
 u64 pv_irq_bind(struct pv_vcpu *vcpu, u64 line, u64 vector, u64 id);
 u64 pv_send_ipi(struct pv_vcpu *vcpu, u64 mask, u64 line);
-bool pv_guest_va_ok(u64 va);
 bool pv_segment_base_ok(u64 base);
 void pv_user_gs_publish(struct pv_vcpu *vcpu);
 bool pv_vcpus_exist(struct pv_vm *vm, u64 mask);
