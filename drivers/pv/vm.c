@@ -2,11 +2,12 @@
 /*
  * pvhost: a VM and its guest memory.
  *
- * Guest memory is the launcher's own memory: PV_SET_MEMORY_SLOT pins the
- * pages for as long as the slot exists (the shadow MMU maps them into the
- * guest) and charges them to the launcher's locked-memory limit, as VFIO
- * does for device DMA.  Everything the launcher hands in is checked before
- * anything is pinned.
+ * Guest memory is the launcher's own anonymous (or shmem, or hugetlb)
+ * memory: PV_SET_MEMORY_SLOT pins the pages for as long as the slot exists
+ * (the shadow MMU maps them into the guest) and charges them to the
+ * launcher's locked-memory limit, as VFIO does for device DMA.  Everything
+ * the launcher hands in is checked before anything is pinned, and the
+ * pinned pages are checked before the slot exists.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +16,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -89,10 +91,30 @@ static int memslot_check(struct pv_vm *vm, const struct pv_memory_slot *req)
 	return 0;
 }
 
+/*
+ * Only anonymous, shmem or hugetlb memory may back a slot.  A long-term
+ * writable pin of a file's page cache would let the guest write pages
+ * the filesystem takes for clean (the GUP-and-writeback problem; 6.5 and
+ * later refuse such pins themselves, 6.1 does not), and memory some
+ * driver mapped (a vCPU's run page) is not the launcher's to give.
+ * Checked on the pinned pages, not the mappings, so that nothing changes
+ * between the check and the use.
+ */
+static bool memslot_page_ok(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+	struct address_space *mapping;
+
+	if (folio_test_anon(folio) || folio_test_hugetlb(folio))
+		return true;
+	mapping = READ_ONCE(folio->mapping);
+	return mapping && shmem_mapping(mapping);
+}
+
 static int memslot_create(struct pv_vm *vm, struct pv_memslot *slot,
 			  const struct pv_memory_slot *req)
 {
-	unsigned long npages = req->memory_size >> PAGE_SHIFT;
+	unsigned long npages = req->memory_size >> PAGE_SHIFT, i;
 	struct page **pages;
 	long pinned = 0, ret;
 
@@ -122,6 +144,12 @@ static int memslot_create(struct pv_vm *vm, struct pv_memslot *slot,
 		pinned += ret;
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
+			goto unpin;
+		}
+	}
+	for (i = 0; i < npages; i++) {
+		if (!memslot_page_ok(pages[i])) {
+			ret = -EINVAL;
 			goto unpin;
 		}
 	}

@@ -107,6 +107,16 @@ static void test_memory_slots(int sys)
 	expect_err(set_slot(vm, 2, 64 * MIB, MIB, (void *)0x10000, 0), EFAULT);
 	expect_err(set_slot(vm, 2, 64 * MIB, MIB, ro, 0), EFAULT);
 	expect(vm_locked_kb() == before + 16 * 1024, "failed slots leave nothing locked");
+	{
+		/* Shared anonymous memory is shmem: it may back a slot. */
+		char *shm = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		expect(set_slot(vm, 3, 32 * MIB, MIB, shm, 0) == 0,
+		       "a slot of shared anonymous (shmem) memory");
+		expect(set_slot(vm, 3, 0, 0, NULL, 0) == 0, "and its deletion");
+		munmap(shm, MIB);
+	}
 	expect_err(ioctl(vm, PV_SET_MEMORY_SLOT, (void *)16), EFAULT);
 	expect_err(set_slot(vm, 5, 0, 0, NULL, 0), ENOENT);
 	expect(set_slot(vm, 1, 0, 0, NULL, 0) == 0, "deleting a slot");
@@ -176,6 +186,8 @@ static void test_vcpus(int sys)
 	expect(run != MAP_FAILED, "the run page maps");
 	if (run != MAP_FAILED) {
 		expect(run->exit_reason == PV_EXIT_NONE, "a new run page reads PV_EXIT_NONE");
+		/* Pages a driver maps are not the launcher's memory to give. */
+		expect_err(set_slot(vm, 3, 64 * MIB, size, run, 0), EINVAL);
 		munmap(run, size);
 	}
 	expect(mmap(NULL, 2 * size, PROT_READ, MAP_SHARED, vcpu, 0) == MAP_FAILED &&
