@@ -12,7 +12,6 @@
 
 #include <linux/file.h>
 #include <linux/sched.h>
-#include <asm/desc.h>
 #include <asm/idtentry.h>
 #include <asm/msr-index.h>
 
@@ -48,17 +47,22 @@ static inline bool task_is_runnable(struct task_struct *p)
 #define X86_CR4_FRED	BIT_ULL(32)
 
 /*
- * The host's NMI handler for an NMI taken in the guest: 6.1 has no entry
- * for KVM yet, and its VMX called the IDT's NMI gate, as we do there.
+ * The host's NMI handler for an NMI taken in the guest: 6.1's VMX calls
+ * asm_exc_nmi_noist (the IDT's asm_exc_nmi wants the NMI IST stack and
+ * would take a stale word below the frame for its "NMI executing" mark).
+ * Without KVM_INTEL, 6.1's header makes it asm_exc_nmi again.
  */
-static inline unsigned long pv_host_nmi_entry(const gate_desc *gates)
+#if !IS_ENABLED(CONFIG_KVM_INTEL)
+#error "pvhost on 6.1 needs a host kernel with CONFIG_KVM_INTEL (asm_exc_nmi_noist)"
+#endif
+static inline unsigned long pv_host_nmi_entry(void)
 {
-	return gate_offset(&gates[X86_TRAP_NMI]);
+	return (unsigned long)asm_exc_nmi_noist;
 }
 
 #else
 
-static inline unsigned long pv_host_nmi_entry(const gate_desc *gates)
+static inline unsigned long pv_host_nmi_entry(void)
 {
 	return (unsigned long)asm_exc_nmi_kvm_vmx;
 }

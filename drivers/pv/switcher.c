@@ -350,7 +350,7 @@ static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
 
 	if (vector == X86_TRAP_NMI || *nmi_pending) {
 		*nmi_pending = 0;
-		pv_do_event_irqoff(pv_host_nmi_entry(gates));
+		pv_do_event_irqoff(pv_host_nmi_entry());
 	}
 	/*
 	 * An #MC in the guest or in the switcher is the host's, handled as
