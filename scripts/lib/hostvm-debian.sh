@@ -10,6 +10,7 @@ debian_prepare()
 	local base release a src dest
 
 	base=$("$PV_TOP/scripts/mkhostimage") || die "no Debian host image (scripts/mkhostimage failed)"
+	case "$disk" in *,*) die "--disk $disk: a path without commas (QEMU's -drive)" ;; esac
 	if [ -z "$disk" ]; then
 		disk=$work/disk.img
 		cp --sparse=always "$base" "$disk"
@@ -30,6 +31,7 @@ debian_prepare()
 	for a in "${adds[@]}"; do
 		src=${a%%:*} dest=${a#*:}
 		case "$dest" in
+		*/../*|*/..|/pv/command) die "--add $a: not a DEST for --image debian" ;;
 		/pv/?*) ;;
 		*) die "--add $a: with --image debian, DEST is under /pv" ;;
 		esac
