@@ -2,17 +2,8 @@
 # kill -9 ends pvrun and frees the VM.
 . /pv/tests/lib.sh
 # Both on CPU 0, so the host's work competes with the guest for it.
-taskset 1 pvrun --memory 64M --kernel /pv/guests/hostile-spin.elf > /tmp/spin.out 2>&1 &
-pid=$!
-trap 'kill -9 $pid 2>/dev/null' EXIT
-# Pinning guest memory takes a while on the debug host kernel.
-i=0
-while ! grep -q spinning /tmp/spin.out && [ $i -lt 120 ]; do
-	sleep 0.5
-	i=$((i + 1))
-done
-grep -q spinning /tmp/spin.out || fail "the guest did not start"
-sleep 1
+spin_start 1
+pid=$spin_pid
 # A host process gets the CPU while the guest spins.
 start=$(date +%s)
 taskset 1 sh -c 'i=0; while [ $i -lt 2000 ]; do i=$((i + 1)); done' ||

@@ -10,16 +10,8 @@ if [ ! -w /proc/sysrq-trigger ]; then
 	echo "no magic SysRq in this host kernel: no NMI backtraces to ask for"
 	exit 77
 fi
-taskset 2 pvrun --memory 64M --kernel /pv/guests/hostile-spin.elf > /tmp/spin.out 2>&1 &
-pid=$!
-trap 'kill -9 $pid 2>/dev/null' EXIT
-i=0
-while ! grep -q spinning /tmp/spin.out && [ $i -lt 120 ]; do
-	sleep 0.5
-	i=$((i + 1))
-done
-grep -q spinning /tmp/spin.out || fail "the guest did not start"
-sleep 1
+spin_start 2
+pid=$spin_pid
 dmesg -c > /tmp/dmesg-before
 n=10
 i=0

@@ -84,3 +84,21 @@ hammer_start()
 	kill -9 $hammer
 	fail "the writing guest did not start"
 }
+
+# spin_start CPUMASK: hostile-spin.elf, spinning forever in the guest, on
+# the CPUs of CPUMASK (taskset's); its pvrun's pid in $spin_pid, killed
+# at exit.  Fails when the guest does not start within a minute (pinning
+# its memory takes a while on the debug host).
+spin_start()
+{
+	taskset "$1" pvrun --memory 64M --kernel /pv/guests/hostile-spin.elf > /tmp/spin.out 2>&1 &
+	spin_pid=$!
+	trap 'kill -9 $spin_pid 2>/dev/null' EXIT
+	i=0
+	while ! grep -q spinning /tmp/spin.out && [ $i -lt 120 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	grep -q spinning /tmp/spin.out || fail "the guest did not start"
+	sleep 1
+}
