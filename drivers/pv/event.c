@@ -104,6 +104,7 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	};
 	/* The frame is written as the kernel would: a supervisor access. */
 	vcpu->user_mode = false;
+	vcpu->kernel_cs = __USER_CS;	/* its entry is 64-bit code */
 	if (!pv_guest_va_ok(sp) || pv_copy_guest(vcpu, sp, &f, sizeof(f), true)) {
 		vcpu->user_mode = user;
 		/* The CPU's answer: a double fault, on its own stack level. */
@@ -180,6 +181,8 @@ static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 	r->rflags = (s.f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
 	if (irq)
 		WRITE_ONCE(*irq, !!(s.f.rflags & X86_EFLAGS_IF));
+	if (!to_user)
+		vcpu->kernel_cs = __USER_CS;	/* the frame said the kernel's own */
 	if (to_user) {
 		swap(vcpu->gs_base, vcpu->kernel_gs_base);
 		vcpu->user_mode = true;

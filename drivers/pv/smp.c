@@ -123,6 +123,7 @@ static void vcpu_reset(struct pv_vcpu *vcpu)
 	vcpu->es_sel = 0;
 	vcpu->user_cs = PV_USER_CS;
 	vcpu->user_ss = PV_USER_DS;
+	vcpu->kernel_cs = __USER_CS;
 	memset(vcpu->tls, 0, sizeof(vcpu->tls));
 	pv_set_ldt(vcpu, 0, 0);
 	vcpu->prefill = false;

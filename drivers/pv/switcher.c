@@ -558,8 +558,12 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 	f->rax = vcpu->regs.rax;
 	f->rip = vcpu->regs.rip;
 	f->rsp = vcpu->regs.rsp;
-	/* Supervisor mode is 64-bit; user mode may run 32-bit or LDT code. */
-	f->cs = vcpu->user_mode ? vcpu->user_cs : __USER_CS;
+	/*
+	 * Each mode resumes with the CS it exited with: either may run 32-bit
+	 * or LDT code (the kernel by a far return), and an exit must not
+	 * change what the next instruction means.
+	 */
+	f->cs = vcpu->user_mode ? vcpu->user_cs : vcpu->kernel_cs;
 	f->ss = vcpu->user_mode ? vcpu->user_ss : __USER_DS;
 	/* Ring 3, interrupts on: the host must keep getting its own. */
 	f->rflags = (vcpu->regs.rflags & PV_RFLAGS_GUEST) |
@@ -716,6 +720,8 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 	if (vcpu->user_mode) {
 		vcpu->user_cs = f->cs;
 		vcpu->user_ss = f->ss;
+	} else {
+		vcpu->kernel_cs = f->cs;
 	}
 	/*
 	 * A #NM of XFD (pv_vcpu_create() arms it for AMX) is the guest's: its

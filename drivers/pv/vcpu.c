@@ -33,6 +33,7 @@ static int pv_set_regs(struct pv_vcpu *vcpu, void __user *argp)
 		return -EINVAL;
 	regs.rflags |= X86_EFLAGS_FIXED;
 	vcpu->regs = regs;
+	vcpu->kernel_cs = __USER_CS;	/* new code: the kernel's 64-bit */
 	return 0;
 }
 
@@ -229,6 +230,7 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 	vcpu->regs.rflags = X86_EFLAGS_FIXED;
 	vcpu->user_cs = PV_USER_CS;
 	vcpu->user_ss = PV_USER_DS;
+	vcpu->kernel_cs = __USER_CS;
 	if (pv_mmu_init(vcpu)) {
 		pv_vcpu_free(vcpu);
 		return -ENOMEM;

@@ -114,6 +114,8 @@ struct pv_vcpu {
 	/* User mode's CS and SS: at its last exit, or as ERETU set them. */
 	u16 user_cs, user_ss;
 	u16 exit_cs;		/* CS at the last exit, in either mode */
+	/* CS supervisor mode resumes with: 32-bit code after a far return. */
+	u16 kernel_cs;
 	/* segments.c: the processes' TLS descriptors and LDT. */
 	u64 tls[PV_TLS_ENTRIES];
 	struct page *ldt[PV_LDT_PAGES];

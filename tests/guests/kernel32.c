@@ -14,6 +14,7 @@
 #define MiB		(1UL << 20)
 #define CODE32		0x400000UL	/* a supervisor page, low enough */
 #define STACK32		0x402000UL	/* the top of a supervisor stack page */
+#define DATA32		0x403000UL	/* a supervisor page nothing touched yet */
 
 static struct pv_vcpu_shared shared __attribute__((aligned(4096)));
 static struct pv_event_frame seen;
@@ -47,11 +48,13 @@ static void run32(unsigned long at)
 		       "r11", "r12", "r13", "r14", "r15", "memory");
 }
 
-static void expect(unsigned long rip, unsigned int vector, const char *what)
+/* Run 32-bit code from @start: one event, @vector at @rip. */
+static void expect_at(unsigned long start, unsigned long rip,
+		      unsigned int vector, const char *what)
 {
 	unsigned int before = events;
 
-	run32(rip);
+	run32(start);
 	printk("%s in 32-bit kernel code: vector %lu at %lx\n", what,
 	       (unsigned long)(seen.ss >> 32 & 0xff), (unsigned long)seen.rip);
 	check(events == before + 1);
@@ -59,16 +62,24 @@ static void expect(unsigned long rip, unsigned int vector, const char *what)
 	check((seen.ss >> 32 & 0xff) == vector && seen.rip == rip);
 }
 
+static void expect(unsigned long rip, unsigned int vector, const char *what)
+{
+	expect_at(rip, rip, vector, what);
+}
+
 enum verdict test_main(void)
 {
-	/* in $0x80, %al; ud2 | ERETS; ud2 | ud2 */
+	/* in $0x80, %al; ud2 | ERETS; ud2 | ud2 | mov DATA32, %eax; ud2 */
 	static const unsigned char code[] = {
 		0xe4, 0x80, 0x0f, 0x0b, 0, 0, 0, 0,
 		0xf2, 0x0f, 0x01, 0xca, 0x0f, 0x0b, 0, 0,
-		0x0f, 0x0b,
+		0x0f, 0x0b, 0, 0, 0, 0, 0, 0,
+		0xa1, DATA32 & 0xff, DATA32 >> 8 & 0xff, DATA32 >> 16 & 0xff,
+		DATA32 >> 24, 0x0f, 0x0b,
 	};
 	unsigned long pml4 = boot_info->boot_pgd, pdpt = 48 * MiB, pd = pdpt + 4096,
-		      pt = pd + 4096, frame = pt + 4096, stack = frame + 4096;
+		      pt = pd + 4096, frame = pt + 4096, stack = frame + 4096,
+		      data = stack + 4096;
 	unsigned int i;
 
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
@@ -82,10 +93,17 @@ enum verdict test_main(void)
 	phys(pd)[CODE32 >> 21] = pt | 3;
 	phys(pt)[0] = frame | 1;
 	phys(pt)[1] = stack | 3;
+	phys(pt)[3] = data | 3;
 
 	/* The 32-bit code runs: its ud2 is a #UD where it stands. */
 	expect(CODE32 + 16, 6, "ud2");
 	expect(CODE32, 13, "in $0x80");
 	expect(CODE32 + 8, 6, "ERETS");
+	/*
+	 * An exit in 32-bit kernel code (the shadow fill for DATA32) resumes
+	 * it in 32-bit code: in 64-bit code the same bytes are a load from
+	 * an 8-byte address, a #PF at CODE32 + 24, not the ud2's #UD.
+	 */
+	expect_at(CODE32 + 24, CODE32 + 29, 6, "a shadow fill, then ud2");
 	return SUCCESS;
 }
