@@ -181,8 +181,6 @@ static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 	r->rflags = (s.f.rflags & PV_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
 	if (irq)
 		WRITE_ONCE(*irq, !!(s.f.rflags & X86_EFLAGS_IF));
-	if (!to_user)
-		vcpu->kernel_cs = __USER_CS;	/* the frame said the kernel's own */
 	if (to_user) {
 		swap(vcpu->gs_base, vcpu->kernel_gs_base);
 		vcpu->user_mode = true;
@@ -191,6 +189,8 @@ static int eret(struct pv_vcpu *vcpu, bool to_user, bool hypercall)
 		if (vcpu->prefill && r->rip == vcpu->prefill_rip)
 			pv_mmu_prefill(vcpu);
 		vcpu->prefill = false;
+	} else {
+		vcpu->kernel_cs = __USER_CS;	/* the frame said the kernel's own */
 	}
 	return 0;
 }
