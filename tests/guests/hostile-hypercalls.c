@@ -49,6 +49,8 @@ static long arg(void)
 
 static unsigned int events;
 
+#define MSR_IA32_FRED_STKLVLS	0x1d0
+
 /* Where a touch that faults resumes; 0 outside a touch. */
 static unsigned long fixup;
 static unsigned long faults[32];
@@ -309,6 +311,13 @@ enum verdict test_main(void)
 	if (pte || mmio) {
 		check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
 		check(wrmsr_pv(MSR_IA32_FRED_CONFIG, (unsigned long)event_entry) == 0);
+		/*
+		 * Random WRMSRs gave exceptions random stack levels, whose
+		 * stacks (FRED_RSP1..3, random too) may be this guest's own
+		 * code and data: the faults to come were delivered there and
+		 * ate what follows (the page-table round's line went missing).
+		 */
+		check(wrmsr_pv(MSR_IA32_FRED_STKLVLS, 0) == 0);
 	}
 	/* Whatever the hypercalls wrote into the pool goes. */
 	memset(pool, 0, sizeof(pool));

@@ -21,10 +21,11 @@ static inline long hypercall6(long nr, long a1, long a2, long a3, long a4,
 	register long r9 asm("r9") = a6;
 	long ret;
 
+	/* PV_HC_CPUID answers in %rbx and %rdx too (abi.rst). */
 	asm volatile("syscall"
-		     : "=a" (ret), "+r" (r10), "+r" (r8), "+r" (r9)
-		     : "a" (nr), "D" (a1), "S" (a2), "d" (a3)
-		     : "rcx", "r11", "memory");
+		     : "=a" (ret), "+r" (r10), "+r" (r8), "+r" (r9), "+d" (a3)
+		     : "a" (nr), "D" (a1), "S" (a2)
+		     : "rbx", "rcx", "r11", "memory");
 	return ret;
 }
 
