@@ -223,11 +223,18 @@ static unsigned long pv_gs_selector_base(unsigned int sel)
 static void pv_load_gs_index(unsigned int selector)
 {
 	unsigned long flags;
-	unsigned int sel;
+	unsigned int sel = selector & 0xffff, cur;
 
 	local_irq_save(flags);
-	sel = pv_load_user_gs(selector & 0xffff,
-			      cpu_kernelmode_gs_base(smp_processor_id()));
+	/*
+	 * The null selector %gs holds already (an exit's or an exec's
+	 * load_gs_index(0)): loading it again would change only the base,
+	 * the kernel's, which would then need a hypercall to put back.
+	 */
+	savesegment(gs, cur);
+	if (sel > 3 || sel != cur)
+		sel = pv_load_user_gs(sel,
+				      cpu_kernelmode_gs_base(smp_processor_id()));
 	if (!pv_write_user_gs(pv_gs_selector_base(sel)))
 		pv_hypercall2(PV_HC_WRMSR, MSR_KERNEL_GS_BASE,
 			      pv_gs_selector_base(sel));
