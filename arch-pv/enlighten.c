@@ -39,8 +39,13 @@
 struct pv_boot_info pv_boot_info __initdata;
 static char pv_cmdline[COMMAND_LINE_SIZE] __initdata;
 
-/* The shared page of each vCPU: one instruction reaches a field of ours. */
-DEFINE_PER_CPU_PAGE_ALIGNED(struct pv_vcpu_shared, pv_vcpu_shared);
+/*
+ * The shared page of each vCPU: one instruction reaches a field of ours.
+ * Until the host registers it, it names no flushed page (0 is a page).
+ */
+DEFINE_PER_CPU_PAGE_ALIGNED(struct pv_vcpu_shared, pv_vcpu_shared) = {
+	.flushed_page = PV_NO_FLUSHED_PAGE,
+};
 
 /* Register this CPU's shared page with the host; it moves once, at boot. */
 void pv_register_shared_page(void)

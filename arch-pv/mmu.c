@@ -66,15 +66,36 @@ static void pv_flush_tlb_kernel(void)
 	pv_hypercall3(PV_HC_FLUSH_TLB, 0, 0, PV_FLUSH_GLOBAL);
 }
 
+/* The host names a page in the shared page it has flushed already. */
+static bool pv_flushed_page __ro_after_init;
+
+/*
+ * A flush of one page on this CPU that the host has carried out already:
+ * it dropped the page's translations when it handed this kernel the
+ * write fault whose handling (copy-on-write) now flushes it, and has
+ * filled nothing since (abi.rst, flushed_page).  Call with preemption
+ * off.
+ */
+static bool pv_page_flushed(unsigned long addr)
+{
+	if (!pv_flushed_page ||
+	    this_cpu_read(pv_vcpu_shared.flushed_page) != (addr & PAGE_MASK))
+		return false;
+	this_cpu_write(pv_vcpu_shared.flushed_page, PV_NO_FLUSHED_PAGE);
+	return true;
+}
+
 static void pv_flush_tlb_one_user(unsigned long addr)
 {
-	pv_hypercall3(PV_HC_FLUSH_TLB, addr, 1, 0);
+	if (!pv_page_flushed(addr))
+		pv_hypercall3(PV_HC_FLUSH_TLB, addr, 1, 0);
 }
 
 static void pv_flush_tlb_multi(const struct cpumask *cpus,
 			       const struct flush_tlb_info *info)
 {
 	unsigned long start = info->start & PAGE_MASK, nr = 0;
+	u64 vcpus = pv_vcpu_mask(cpus);
 
 	/*
 	 * Every page the range touches, as flush_tlb_func()'s loop would
@@ -82,8 +103,11 @@ static void pv_flush_tlb_multi(const struct cpumask *cpus,
 	 */
 	if (info->end != TLB_FLUSH_ALL && !info->freed_tables)
 		nr = (PAGE_ALIGN(info->end) - start) >> PAGE_SHIFT;
-	if (pv_hypercall4(PV_HC_FLUSH_TLB_MULTI, pv_vcpu_mask(cpus), start,
-			  nr, 0))
+	/* This CPU alone: the range flush of flush_tlb_func() (tlb.c). */
+	if (nr == 1 && vcpus == pv_vcpu_mask(cpumask_of(smp_processor_id())) &&
+	    pv_page_flushed(start))
+		return;
+	if (pv_hypercall4(PV_HC_FLUSH_TLB_MULTI, vcpus, start, nr, 0))
 		panic("pv: the host refused a TLB flush of other vCPUs");
 }
 
@@ -110,5 +134,7 @@ static const struct paravirt_patch_template pv_guest_mmu_ops __initconst = {
 void __init pv_init_mmu_ops(void)
 {
 	this_cpu_write(pv_cr3, pv_boot_info.boot_pgd);
+	pv_flushed_page = pv_hypercall0(PV_HC_GET_FEATURES) &
+			  PV_FEATURE_FLUSHED_PAGE;
 	pv_install_ops(&pv_guest_mmu_ops);
 }

@@ -79,6 +79,7 @@ static int hc_vcpu_register(struct pv_vcpu *vcpu, struct pv_regs *r)
 	/* Running, whatever the page said (a restarted vCPU's old one). */
 	pv_set_preempted(vcpu, 0);
 	pv_user_gs_publish(vcpu);
+	pv_mmu_forget_flushed(vcpu);
 	r->rax = 0;
 	return PV_NEXT_GUEST;
 }
@@ -168,6 +169,7 @@ static int hc_get_features(struct pv_vcpu *vcpu, struct pv_regs *r)
 		r->rax |= PV_FEATURE_STEAL_TIME;
 	r->rax |= PV_FEATURE_PCID;	/* mmu.c keeps tagged spaces */
 	r->rax |= PV_FEATURE_USER_GS;	/* switcher.c */
+	r->rax |= PV_FEATURE_FLUSHED_PAGE;	/* mmu.c */
 	return PV_NEXT_GUEST;
 }
 

@@ -46,7 +46,24 @@
  * switcher delivers to the guest kernel itself (switcher.rst, "Fast
  * paths").  A marker goes at the next fill in its block that finds the
  * guest entry present, at a fault the switcher leaves to the host, and
- * at any flush.
+ * at any flush.  A fill of a user page also fills the same translation
+ * in the other mode's root (NX in the supervisor root), as one TLB
+ * serves both modes: the kernel's put_user() into a page and the
+ * process's own touch of it cost one fill, not two.
+ *
+ * A full flush of the current space (a CR3 reload without NOFLUSH, or
+ * PV_HC_FLUSH_TLB of every page) is a flush followed at once by the
+ * refill a TLB could do: each lower-half leaf the shadow held is resynced
+ * from the guest's entry as it is now (space_resync()), by the prefetch's
+ * rules, and shadow tables the guest no longer backs are freed.  A fork
+ * write-protects the parent's pages and then flushes its address space:
+ * the parent keeps them, read-only, instead of faulting each in again.
+ *
+ * A write fault the guest's own entry forbids (copy-on-write) drops that
+ * page from the current space before it goes to the guest, and the
+ * shared page's flushed_page names it until the next lower-half fill or
+ * CR3 load (abi.rst): the guest's handler then skips the one-page flush
+ * it would ask for, one exit less per copy-on-write fault.
  *
  * Shadow memory is bounded three ways (security.rst): 16384 pages per
  * vCPU, one page per PV_SHADOW_GUEST_RATIO pages of guest memory per VM
@@ -172,6 +189,8 @@ struct pv_walk {
 	u32 fault;		/* on -EFAULT, the error code the guest sees */
 	int leaf;		/* the last level: 0 (4 KiB), 1 (2 MiB), 2 (1 GiB) */
 	bool wp;		/* the mapping allows writes now */
+	bool user;		/* user mode may use it */
+	bool x;			/* no level forbids fetches (NX) */
 	bool global;		/* the last level is global (G) */
 	bool nx;		/* no fetches in the mode of the access */
 	/* What the levels above the last allow: */
@@ -243,6 +262,8 @@ static int guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access,
 	w->gpa = (e & GPTE_ADDR & ~(size - 1)) | (gva & (size - 1));
 	w->table = table;
 	w->wp = writable && (write || (e & GPTE_D));
+	w->user = user_ok;
+	w->x = !(e & GPTE_NX) && w->up_x;
 	w->global = e & GPTE_G;
 	w->nx = !exec;
 	w->leaf = level;
@@ -367,6 +388,7 @@ int pv_mmu_init(struct pv_vcpu *vcpu)
 {
 	INIT_LIST_HEAD(&vcpu->shadow_pages);
 	vcpu->last_fast_fault = PV_NO_FAST_FAULT;
+	vcpu->flushed_page = PV_NO_FLUSHED_PAGE;
 	if (atomic_long_add_return(PV_SHADOW_VCPU_RESERVE, &shadow_pages_total) >
 	    shadow_global_max()) {
 		atomic_long_sub(PV_SHADOW_VCPU_RESERVE, &shadow_pages_total);
@@ -483,14 +505,41 @@ static void space_flush(struct pv_vcpu *vcpu, struct pv_shadow_space *space)
 }
 
 /**
+ * pv_mmu_forget_flushed() - the shared page's flushed_page names no page
+ * @vcpu: the vCPU
+ *
+ * Where a shared page is registered, and before the host fills any entry
+ * of the lower half again (abi.rst, flushed_page).
+ */
+void pv_mmu_forget_flushed(struct pv_vcpu *vcpu)
+{
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+
+	vcpu->flushed_page = PV_NO_FLUSHED_PAGE;
+	if (sh)
+		WRITE_ONCE(sh->flushed_page, PV_NO_FLUSHED_PAGE);
+}
+
+/* About to fill the lower half: a page it names may come back. */
+static void flushed_page_refill(struct pv_vcpu *vcpu)
+{
+	if (vcpu->flushed_page != PV_NO_FLUSHED_PAGE)
+		pv_mmu_forget_flushed(vcpu);
+}
+
+static void space_resync(struct pv_vcpu *vcpu, struct pv_shadow_space *space);
+
+/**
  * pv_mmu_flush_nonglobal() - flush the current address space, as a CR3 reload
  * @vcpu: the vCPU
  *
  * Forgets every translation of the current address space but the global
  * ones; the other spaces keep theirs (a CR3 reload flushes one PCID).  The
  * lower half holds no global translation worth keeping (Linux maps none
- * there), so it goes whole; the upper half stays whole while every leaf
- * in it is global, and otherwise everything goes, in every space.  The
+ * there), so all of it is resynced from the guest's tables as they are
+ * now (space_resync(): what a TLB refilled right after the flush could
+ * hold); the upper half stays whole while every leaf in it is global,
+ * and otherwise everything goes, in every space.  The
  * switcher's slot, in the upper half, is left alone (it is only in the
  * roots while the guest runs).
  *
@@ -500,7 +549,7 @@ int pv_mmu_flush_nonglobal(struct pv_vcpu *vcpu)
 {
 	if (vcpu->upper_nonglobal || !vcpu->roots[0])
 		return pv_mmu_reset(vcpu);
-	space_flush(vcpu, &vcpu->spaces[vcpu->space]);
+	space_resync(vcpu, &vcpu->spaces[vcpu->space]);
 	return 0;
 }
 
@@ -587,6 +636,7 @@ int pv_mmu_load_cr3(struct pv_vcpu *vcpu, u64 cr3, u16 pcid, bool noflush)
 	struct pv_shadow_space *space;
 	int i;
 
+	flushed_page_refill(vcpu);	/* (it names a page of this space) */
 	vcpu->cr3 = cr3;
 	vcpu->pcid = pcid;
 	/* (Another process's last fault is not this one's business.) */
@@ -599,8 +649,10 @@ int pv_mmu_load_cr3(struct pv_vcpu *vcpu, u64 cr3, u16 pcid, bool noflush)
 			break;
 	}
 	if (i < PV_SHADOW_SPACES) {
-		if (!noflush || space->cr3 != cr3)
+		if (space->cr3 != cr3)
 			space_flush(vcpu, space);
+		else if (!noflush)
+			space_resync(vcpu, space);
 	} else {
 		i = space_make(vcpu);
 		if (i < 0)	/* at a bound: start over, as a full TLB would */
@@ -616,29 +668,20 @@ int pv_mmu_load_cr3(struct pv_vcpu *vcpu, u64 cr3, u16 pcid, bool noflush)
 	return 0;
 }
 
-/**
- * pv_mmu_invalidate() - forget the shadow entry of one guest page
- * @vcpu: the vCPU
- * @gva:  an address in the page, from the guest
- *
- * An address the guest cannot map has no shadow entry to forget: nothing
- * is walked for it (the switcher's slot least of all).  Every space
- * forgets it, not only the current one as INVLPG would: that costs a few
- * walks and needs no proof that the upper half is shared.  A page of a
- * guest 2 MiB or 1 GiB page takes all of that page's pieces with it.  The
- * hardware TLB needs nothing: every entry into the guest reloads CR3
- * without PCIDs, which drops every non-global translation.
+/*
+ * Forget the shadow leaves of @gva, an address pv_guest_va_ok() takes, in
+ * both roots of @space.  A page of a guest 2 MiB or 1 GiB page takes all
+ * of that page's pieces with it.
  */
-void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
+static void space_invalidate(struct pv_vcpu *vcpu,
+			     struct pv_shadow_space *space, u64 gva)
 {
 	unsigned int index;
-	int i, level;
+	int mode, level;
 	u64 *table, e;
 
-	if (!pv_guest_va_ok(gva))
-		return;
-	for (i = 0; i < 2 * PV_SHADOW_SPACES; i++) {
-		table = (u64 *)vcpu->spaces[i / 2].roots[i % 2];
+	for (mode = 0; mode < 2; mode++) {
+		table = (u64 *)space->roots[mode];
 		if (!table)
 			continue;
 		for (level = pgtable_l5_enabled() ? 4 : 3; level > 0; level--) {
@@ -658,6 +701,29 @@ void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
 	}
 }
 
+/**
+ * pv_mmu_invalidate() - forget the shadow entry of one guest page
+ * @vcpu: the vCPU
+ * @gva:  an address in the page, from the guest
+ *
+ * An address the guest cannot map has no shadow entry to forget: nothing
+ * is walked for it (the switcher's slot least of all).  Every space
+ * forgets it, not only the current one as INVLPG would: that costs a few
+ * walks and needs no proof that the upper half is shared.  A page of a
+ * guest 2 MiB or 1 GiB page takes all of that page's pieces with it.  The
+ * hardware TLB needs nothing: every entry into the guest reloads CR3
+ * without PCIDs, which drops every non-global translation.
+ */
+void pv_mmu_invalidate(struct pv_vcpu *vcpu, u64 gva)
+{
+	int i;
+
+	if (!pv_guest_va_ok(gva))
+		return;
+	for (i = 0; i < PV_SHADOW_SPACES; i++)
+		space_invalidate(vcpu, &vcpu->spaces[i], gva);
+}
+
 /** pv_mmu_free() - free the vCPU's shadow tables */
 void pv_mmu_free(struct pv_vcpu *vcpu)
 {
@@ -671,15 +737,16 @@ void pv_mmu_free(struct pv_vcpu *vcpu)
 }
 
 /*
- * Point @gva's shadow leaf in the current mode's root at @pte, making the
+ * Point @gva's shadow leaf in @mode's root (1: user) at @pte, making the
  * tables on the way; @leaf is the guest's last level (guest_walk()).
  * Return: the table of leaves that now holds @pte, or NULL when a page is
  * refused.
  */
-static u64 *shadow_set(struct pv_vcpu *vcpu, u64 gva, u64 pte, int leaf)
+static u64 *shadow_set(struct pv_vcpu *vcpu, unsigned int mode, u64 gva,
+		       u64 pte, int leaf)
 {
 	int top = pgtable_l5_enabled() ? 4 : 3, level, i;
-	unsigned int mode = vcpu->user_mode, slot = shadow_index(gva, top);
+	unsigned int slot = shadow_index(gva, top);
 	u64 *root = (u64 *)vcpu->roots[mode], *table = root, *other, *entry;
 	bool made = !(root[slot] & _PAGE_PRESENT);
 
@@ -797,6 +864,57 @@ void __init pv_mmu_module_init(void)
 }
 
 /*
+ * A write fault at @gva that the guest's own entry forbids, about to be
+ * the guest's: it will most likely replace the entry (copy-on-write) and
+ * flush the page on this vCPU, one more exit.  Drop the page's shadows
+ * in the current address space now, as the guest's INVLPG would on
+ * hardware (the page in a fork's other process stays), and say so in
+ * the shared page, where the guest finds the flush already done.  The
+ * name goes at the next lower-half fill and at the next CR3 load, so it
+ * always speaks of the space the guest flushes.
+ */
+static void flushed_page_set(struct pv_vcpu *vcpu, u64 gva)
+{
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+
+	if (!sh)
+		return;
+	space_invalidate(vcpu, &vcpu->spaces[vcpu->space], gva);
+	vcpu->flushed_page = gva & PAGE_MASK;
+	WRITE_ONCE(sh->flushed_page, vcpu->flushed_page);
+}
+
+/* The marker for a root: the user root's, for the fast path. */
+static u64 root_marker(bool user)
+{
+	return user && pv_fast_paths_on() ? marker_value : 0;
+}
+
+/*
+ * What a TLB may cache of guest leaf @e for @user mode's root, below
+ * levels that allow what @w's up_* say: a shadow leaf when the guest
+ * holds it present and already Accessed (writable only when also Dirty),
+ * @marker when it is not present (the fault will be the guest's), else
+ * nothing.
+ */
+static u64 shadow_cached(struct pv_vcpu *vcpu, u64 e, const struct pv_walk *w,
+			 bool user, u64 marker)
+{
+	bool rw, us, x;
+
+	if (!(e & GPTE_P))
+		return marker;
+	if (!(e & GPTE_A))
+		return 0;
+	rw = w->up_rw && (e & GPTE_RW) && (e & GPTE_D);
+	us = w->up_us && (e & GPTE_US);
+	x = w->up_x && !(e & GPTE_NX) && (user || !us);
+	if (user && !us)
+		return 0;
+	return shadow_pte(vcpu, e & GPTE_ADDR, rw, !x);
+}
+
+/*
  * After a fill of @gva (a 4 KiB page of the lower half) into @shadow, its
  * shadow table of leaves: fill the neighbours of the same aligned block
  * that the guest's table of leaves maps, present and already Accessed,
@@ -812,33 +930,126 @@ static void shadow_prefetch(struct pv_vcpu *vcpu, u64 gva,
 {
 	unsigned int first = shadow_index(gva, 0) & ~(PV_PREFETCH - 1), i;
 	bool user = vcpu->user_mode;
-	u64 *gtable, e, pte, marker;
-	bool rw, us, x;
+	u64 *gtable, marker;
 
 	if (WARN_ON_ONCE(w->leaf))	/* w->table is not a table of leaves */
 		return;
 	gtable = pv_guest_ptr(vcpu->vm, w->table, PAGE_SIZE);
 	if (!gtable)
 		return;
-	/* Markers in the user root only, and only for the fast path. */
-	marker = user && pv_fast_paths_on() ? marker_value : 0;
+	marker = root_marker(user);
 	for (i = first; i < first + PV_PREFETCH; i++) {
 		if ((shadow[i] & _PAGE_PRESENT) && shadow[i] != marker)
 			continue;
-		e = READ_ONCE(gtable[i]);
-		pte = 0;
-		if (!(e & GPTE_P)) {
-			pte = marker;	/* the fault will be the guest's */
-		} else if (e & GPTE_A) {
-			rw = w->up_rw && (e & GPTE_RW) && (e & GPTE_D);
-			us = w->up_us && (e & GPTE_US);
-			x = w->up_x && !(e & GPTE_NX) && (user || !us);
-			if (!user || us)
-				pte = shadow_pte(vcpu, e & GPTE_ADDR, rw, !x);
-		}
 		/* (A stale marker goes: the guest made the entry present.) */
-		shadow[i] = pte;
+		shadow[i] = shadow_cached(vcpu, READ_ONCE(gtable[i]), w, user,
+					  marker);
 	}
+}
+
+/*
+ * The guest's table of leaves for the 2 MiB at @gva, as the walk of a
+ * TLB fill would reach it for @user mode, or NULL: an entry above not
+ * present or not yet Accessed (nothing in guest memory is written here),
+ * a 2 MiB or 1 GiB page, a table outside guest memory, or one user mode
+ * may not use.  @w gets what the levels above allow.
+ */
+static u64 *guest_leaf_table(struct pv_vcpu *vcpu, u64 gva, bool user,
+			     struct pv_walk *w)
+{
+	u64 table = vcpu->cr3 & GPTE_ADDR, e, *ep;
+	int level;
+
+	w->up_rw = true;
+	w->up_us = true;
+	w->up_x = true;
+	for (level = 3; level >= 1; level--) {
+		ep = pv_guest_ptr(vcpu->vm, table + shadow_index(gva, level) * 8, 8);
+		if (!ep)
+			return NULL;
+		e = READ_ONCE(*ep);
+		if ((e & (GPTE_P | GPTE_A | GPTE_PS)) != (GPTE_P | GPTE_A))
+			return NULL;
+		w->up_rw &= !!(e & GPTE_RW);
+		w->up_us &= !!(e & GPTE_US);
+		w->up_x &= !(e & GPTE_NX);
+		table = e & GPTE_ADDR;
+	}
+	if (user && !w->up_us)
+		return NULL;
+	return pv_guest_ptr(vcpu->vm, table, PAGE_SIZE);
+}
+
+/*
+ * Bring the leaves of @shadow (the table of leaves for the 2 MiB at @gva)
+ * in line with the guest's table: each present one becomes what a
+ * prefetch would make of the guest entry now.  Return: false when the
+ * guest has no table of leaves there (the caller frees @shadow).
+ */
+static bool resync_leaves(struct pv_vcpu *vcpu, u64 *shadow, u64 gva,
+			  bool user)
+{
+	u64 *gtable, marker = root_marker(user);
+	struct pv_walk w;
+	unsigned int i;
+
+	gtable = guest_leaf_table(vcpu, gva, user, &w);
+	if (!gtable)
+		return false;
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		if (shadow[i] & _PAGE_PRESENT)
+			shadow[i] = shadow_cached(vcpu, READ_ONCE(gtable[i]), &w,
+						  user, marker);
+	return true;
+}
+
+/*
+ * Resync what @table, a table of @level (shadow_index()'s: 0 holds
+ * leaves) in @user mode's root, maps of the lower half from @base.
+ */
+static void resync_entries(struct pv_vcpu *vcpu, u64 *table, int level,
+			   u64 base, bool user)
+{
+	/* A root maps the lower half with its first half. */
+	unsigned int i, n = level == (pgtable_l5_enabled() ? 4 : 3) ?
+			    PTRS_PER_PGD / 2 : PTRS_PER_PTE;
+	u64 e, gva;
+
+	for (i = 0; i < n; i++) {
+		e = table[i];
+		if (!(e & _PAGE_PRESENT))
+			continue;
+		gva = base + ((u64)i << (PAGE_SHIFT + 9 * level));
+		if (e & PV_SHADOW_LARGE) {
+			free_entries(vcpu, table, i, i + 1, level + 1);
+		} else if (level == 1) {
+			if (!resync_leaves(vcpu, __va(e & PTE_PFN_MASK), gva, user))
+				free_entries(vcpu, table, i, i + 1, level + 1);
+			/* (At most 512 leaves between two chances to yield.) */
+			cond_resched();
+		} else {
+			resync_entries(vcpu, __va(e & PTE_PFN_MASK), level - 1,
+				       gva, user);
+		}
+	}
+}
+
+/*
+ * Flush @space's lower half (its PML4 is vcpu->cr3) as a TLB would that, right after
+ * the flush, caches again what it held from the tables as they are now:
+ * every leaf it held becomes what a prefetch makes of the guest's entry
+ * (only Accessed entries, writable only when already Dirty, so nothing
+ * in guest memory changes).  A fork write-protects the parent's pages
+ * and flushes its whole address space; the parent then finds them
+ * shadowed read-only instead of faulting each one in again.
+ */
+static void space_resync(struct pv_vcpu *vcpu, struct pv_shadow_space *space)
+{
+	int top = pgtable_l5_enabled() ? 4 : 3, mode;
+
+	flushed_page_refill(vcpu);
+	for (mode = 0; mode < 2; mode++)
+		resync_entries(vcpu, (u64 *)space->roots[mode], top, 0, mode);
 }
 
 /*
@@ -864,6 +1075,26 @@ static void marker_fault(struct pv_vcpu *vcpu, u64 gva)
 		table[shadow_index(gva, 0)] = 0;
 }
 
+/*
+ * After a fill of @gva, a 4 KiB user page of the lower half: the same
+ * translation in the other mode's root, which a TLB shared by both modes
+ * would hold too.  Linux's kernel reads and writes its process's pages
+ * (put_user() of a fork's child TID, rseq), and the process then touches
+ * them itself: one fill instead of two.  The supervisor root maps the
+ * page no-execute (SMEP); the user root takes it only because user mode
+ * may use it.  Nothing is started over at a bound: the fill just does
+ * not happen.
+ */
+static void fill_other_root(struct pv_vcpu *vcpu, u64 gva,
+			    const struct pv_walk *w)
+{
+	unsigned int mode = !vcpu->user_mode;
+	u64 pte = shadow_pte(vcpu, w->gpa, w->wp, !mode || !w->x);
+
+	if (pte)
+		shadow_set(vcpu, mode, gva, pte, 0);
+}
+
 /* pv_mmu_fault(), which starts over at a bound only when @may_reset. */
 static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
 			bool may_reset)
@@ -874,6 +1105,8 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
 	u64 *table, pte;
 	int ret;
 
+	if ((s64)gva >= 0)
+		flushed_page_refill(vcpu);
 	ret = guest_walk(vcpu, gva, access, &w);
 	if (ret == -EAGAIN)
 		return 0;	/* the guest retries the access */
@@ -886,20 +1119,23 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
 	if (!pte)	/* no code runs from MMIO */
 		return access & X86_PF_INSTR ? -ERANGE : -ENXIO;
 
-	table = shadow_set(vcpu, gva, pte, w.leaf);
+	table = shadow_set(vcpu, vcpu->user_mode, gva, pte, w.leaf);
 	if (!table && may_reset) {
 		/* At a bound: start over, as a full TLB would. */
 		if (pv_mmu_reset(vcpu))
 			return -ENOMEM;
-		table = shadow_set(vcpu, gva, pte, w.leaf);
+		table = shadow_set(vcpu, vcpu->user_mode, gva, pte, w.leaf);
 	}
 	if (!table)
 		return -ENOMEM;
 	/* A non-global upper-half leaf may not outlive the next CR3 load. */
 	if ((s64)gva < 0 && !w.global)
 		vcpu->upper_nonglobal = true;
-	if (w.leaf == 0 && (s64)gva >= 0)
+	if (w.leaf == 0 && (s64)gva >= 0) {
 		shadow_prefetch(vcpu, gva, &w, table);
+		if (w.user)
+			fill_other_root(vcpu, gva, &w);
+	}
 	return 0;
 }
 
@@ -922,11 +1158,17 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
  */
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 {
+	const u32 wp = X86_PF_PROT | X86_PF_WRITE;
+	int ret;
+
 	if (*error & X86_PF_RSVD) {
 		marker_fault(vcpu, gva);
 		*error &= ~(X86_PF_RSVD | X86_PF_PROT);
 	}
-	return shadow_fault(vcpu, gva, error, gpa, true);
+	ret = shadow_fault(vcpu, gva, error, gpa, true);
+	if (ret == -EFAULT && (*error & wp) == wp && (s64)gva >= 0)
+		flushed_page_set(vcpu, gva);
+	return ret;
 }
 
 /**

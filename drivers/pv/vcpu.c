@@ -71,6 +71,12 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 		pv_time_register(vcpu);
 		pv_user_gs_publish(vcpu);
 	}
+	/*
+	 * The same page may hold a flushed_page of another time (memory the
+	 * launcher restored); the shadow starts over below, so it names
+	 * nothing.
+	 */
+	pv_mmu_forget_flushed(vcpu);
 	/* A new address space: the old shadows do not describe it. */
 	return pv_mmu_reset(vcpu);
 }

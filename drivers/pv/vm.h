@@ -161,6 +161,8 @@ struct pv_vcpu {
 	 * markers), or PV_NO_FAST_FAULT.
 	 */
 	u64 last_fast_fault;
+	/* What the shared page's flushed_page says (PV_NO_FLUSHED_PAGE: none) */
+	u64 flushed_page;
 	struct list_head shadow_pages;
 	unsigned int nr_shadow_pages;
 	bool shadow_reserved;	/* its reserve is in the module's pool */
@@ -295,6 +297,7 @@ void pv_time_exit(struct pv_vcpu *vcpu);
 void pv_time_register(struct pv_vcpu *vcpu);
 void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline);
 struct pv_vcpu_shared *pv_shared_page(struct pv_vcpu *vcpu);
+void pv_mmu_forget_flushed(struct pv_vcpu *vcpu);
 void pv_vcpu_kick(struct pv_vcpu *vcpu);
 void pv_raise_line(struct pv_vcpu *vcpu, unsigned int line);
 int pv_raise_device_line(struct pv_vm *vm, unsigned int line);

@@ -130,6 +130,8 @@ struct pv_boot_info {
 #define PV_FEATURE_PCID		_BITULL(3)
 /* pv_vcpu_shared.user_gs_base is MSR_KERNEL_GS_BASE while the kernel runs */
 #define PV_FEATURE_USER_GS	_BITULL(4)
+/* The host names in pv_vcpu_shared.flushed_page a page already flushed */
+#define PV_FEATURE_FLUSHED_PAGE	_BITULL(5)
 
 /*
  * CPUID leaf 0x40000000 (PV_HC_CPUID and, with PV_FEATURE_CPUID_FAULTING,
@@ -194,8 +196,25 @@ struct pv_vcpu_shared {
 	 */
 	__u64 user_gs_base;
 	__u8 user_gs_dirty;
-	__u8 reserved[4096 - 201];
+	__u8 pad5[7];
+	/*
+	 * At offset 208 (PV_FEATURE_FLUSHED_PAGE), written by the host: a
+	 * lower-half page whose translations this vCPU does not hold in its
+	 * current address space (the CR3 now loaded), nor will until the
+	 * host next fills a lower-half entry or CR3 is loaded, which set it
+	 * back to PV_NO_FLUSHED_PAGE.  The host drops a page's translations
+	 * and names it here when it hands the guest a write fault that the
+	 * guest's own entry forbids (copy-on-write): the flush of that page
+	 * in this address space that the guest's handler then asks for on
+	 * this vCPU alone (INVLPG's) has nothing left to do and may be
+	 * skipped.  The host never reads it.
+	 */
+	__u64 flushed_page;
+	__u8 reserved[4096 - 216];
 };
+
+/* pv_vcpu_shared.flushed_page when it names no page (not page-aligned) */
+#define PV_NO_FLUSHED_PAGE	1ULL
 #endif /* __ASSEMBLY__ */
 
 /* ---------------------------------------------------------------------

@@ -7,7 +7,9 @@
  * could reach is a #PF (SMEP), not from one where a table above says
  * supervisor; guest user mode fetching from an NX page is a #PF with
  * P|U|I.  Data reads of every one of those pages work.  Before the fix
- * the host ignored NX: the guest executed every one of them.  Run by
+ * the host ignored NX: the guest executed every one of them.  What one
+ * mode touched gives the other mode only what its own walk allows (a
+ * fill of a user page fills both modes' roots).  Run by
  * tests/host/hostile-guests.t.
  */
 #include "lib/pv_guest.h"
@@ -62,7 +64,20 @@ asm(".pushsection .text\n"
     "	call *%rax\n"
     "	ud2\n"
     "user_code_end:\n"
+    /* Reads a page only it touched, its executable one, a supervisor one. */
+    "user_code2:\n"
+    "	movb 0x406000, %al\n"
+    "	movb 0x402000, %al\n"
+    "	movb 0x800000, %al\n"
+    "	ud2\n"
+    "user_code2_end:\n"
+    /* Reads the kernel's page. */
+    "user_code3:\n"
+    "	movb 0x400000, %al\n"
+    "	ud2\n"
+    "user_code3_end:\n"
     ".popsection\n");
+extern char user_code2[], user_code2_end[], user_code3[], user_code3_end[];
 
 static struct pv_event_frame user_seen;
 
@@ -117,9 +132,12 @@ enum verdict test_main(void)
 	phys(pt)[3] = frame | PTE_P | PTE_U | PTE_NX;		/* user, NX */
 	phys(pt)[4] = ucode | PTE_P | PTE_U;			/* user code */
 	phys(pt)[5] = ustack | PTE_P | PTE_W | PTE_U;		/* user stack */
+	phys(pt)[6] = frame | PTE_P | PTE_U;	/* user, X: user mode reads it first */
 	phys(pt2)[0] = frame | PTE_P;				/* NX above */
 	phys(pt3)[0] = frame | PTE_P | PTE_U;			/* U, not above */
 	memcpy(phys(ucode), user_code, user_code_end - user_code);
+	memcpy((char *)phys(ucode) + 0x100, user_code2, user_code2_end - user_code2);
+	memcpy((char *)phys(ucode) + 0x200, user_code3, user_code3_end - user_code3);
 
 	/* Every page reads as data. */
 	for (i = 0; i < 4; i++)
@@ -148,5 +166,30 @@ enum verdict test_main(void)
 	       (unsigned long)user_seen.rip, (unsigned long)user_seen.event_data);
 	check(VECTOR(user_seen) == 14 && user_seen.error_code == 0x15);
 	check(user_seen.rip == BASE + 0x3000 && user_seen.event_data == BASE + 0x3000);
+
+	/*
+	 * A fill of a user page serves both modes (the other mode's root is
+	 * filled too), so what one mode touched must give the other only
+	 * what its own walk allows: the kernel read and ran BASE3 and BASE
+	 * above, yet user mode may read neither (a PDE, a PTE supervisor);
+	 * user mode reads its executable page, yet the kernel still may not
+	 * run it (SMEP).
+	 */
+	enter_user(BASE + 0x4100, BASE + 0x6000);
+	printk("user read of a page its PDE makes supervisor: vector %u error %lx cr2 %lx\n",
+	       VECTOR(user_seen), (unsigned long)user_seen.error_code,
+	       (unsigned long)user_seen.event_data);
+	check(VECTOR(user_seen) == 14 && user_seen.error_code == 0x5);
+	check(user_seen.event_data == BASE3);
+	enter_user(BASE + 0x4200, BASE + 0x6000);
+	printk("user read of a kernel page: vector %u error %lx cr2 %lx\n",
+	       VECTOR(user_seen), (unsigned long)user_seen.error_code,
+	       (unsigned long)user_seen.event_data);
+	check(VECTOR(user_seen) == 14 && user_seen.error_code == 0x5);
+	check(user_seen.event_data == BASE);
+	expect_fetch_fault(BASE + 0x2000, 0x11,
+			   "user page from the kernel after user mode read it (SMEP)");
+	expect_fetch_fault(BASE + 0x6000, 0x11,
+			   "user page user mode filled first, from the kernel (SMEP)");
 	return SUCCESS;
 }

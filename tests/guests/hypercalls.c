@@ -38,8 +38,9 @@ enum verdict test_main(void)
 	r = hypercall0(PV_HC_GET_FEATURES);
 	check(r >= 0 && !(r & ~(PV_FEATURE_FSGSBASE | PV_FEATURE_CPUID_FAULTING |
 			       PV_FEATURE_STEAL_TIME | PV_FEATURE_PCID |
-			       PV_FEATURE_USER_GS)));
-	check((r & PV_FEATURE_PCID) && (r & PV_FEATURE_USER_GS));
+			       PV_FEATURE_USER_GS | PV_FEATURE_FLUSHED_PAGE)));
+	check((r & PV_FEATURE_PCID) && (r & PV_FEATURE_USER_GS) &&
+	      (r & PV_FEATURE_FLUSHED_PAGE));
 
 	/*
 	 * Exit counts: 100 GET_FEATURES hypercalls count 100, and at least
