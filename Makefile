@@ -85,6 +85,7 @@ deb: deps guest rootfs
 	scripts/make-deb
 
 bench: deps all guest
+	scripts/build-guest native
 	scripts/bench
 
 # Not part of check: PV_SOAK_SCALE=0.01 for a quick run (hacking.rst).

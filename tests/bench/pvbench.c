@@ -28,7 +28,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -198,6 +205,240 @@ static void op_nanosleep0(long n)
 		nanosleep(&zero, NULL);
 }
 
+/* exec alone: a child that execs itself @n times over, then exits. */
+static void op_exec(long n)
+{
+	char count[24];
+	pid_t pid;
+
+	snprintf(count, sizeof(count), "%ld", n);
+	pid = fork();
+	if (!pid) {
+		execl(self, self, "exec-chain", count, (char *)NULL);
+		_exit(127);
+	}
+	wait_child(pid);
+}
+
+static void op_sh_true(long n)
+{
+	while (n--) {
+		pid_t pid = fork();
+
+		if (!pid) {
+			execl("/bin/sh", "sh", "-c", "true", (char *)NULL);
+			_exit(127);
+		}
+		wait_child(pid);
+	}
+}
+
+/* Files in a directory of our own (bench_dir, made by main()). */
+static char bench_dir[64], bench_file[96], mapped_file[96];
+
+static void op_open_close(long n)
+{
+	while (n--) {
+		int fd = open(bench_file, O_RDONLY);
+
+		if (fd < 0)
+			die("open");
+		close(fd);
+	}
+}
+
+static void op_stat(long n)
+{
+	struct stat st;
+
+	while (n--)
+		if (stat(bench_file, &st))
+			die("stat");
+}
+
+/* Create, write @bytes, close, delete. */
+static void create_delete(long n, size_t bytes)
+{
+	static char data[10240];
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/new", bench_dir);
+	while (n--) {
+		int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+
+		if (fd < 0)
+			die("create");
+		if (bytes && write(fd, data, bytes) != (ssize_t)bytes)
+			die("write");
+		close(fd);
+		if (unlink(path))
+			die("unlink");
+	}
+}
+
+static void op_create_delete_0k(long n)
+{
+	create_delete(n, 0);
+}
+
+static void op_create_delete_10k(long n)
+{
+	create_delete(n, 10240);
+}
+
+/* One operation: the first read of one page of a file mapping. */
+static void op_file_fault(long n)
+{
+	long page = sysconf(_SC_PAGESIZE), i, chunk;
+	volatile char sink;
+	int fd = open(mapped_file, O_RDONLY);
+
+	if (fd < 0)
+		die("open the mapped file");
+	for (; n > 0; n -= chunk) {
+		char *p;
+
+		chunk = n < FAULT_PAGES ? n : FAULT_PAGES;
+		p = mmap(NULL, chunk * page, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap the file");
+		for (i = 0; i < chunk; i++)
+			sink = p[i * page];
+		munmap(p, chunk * page);
+	}
+	(void)sink;
+	close(fd);
+}
+
+/* One operation: a byte there and back over an AF_UNIX stream socket. */
+static void op_unix_round_trip(long n)
+{
+	int sv[2];
+	char c = 1;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	pid = fork();
+	if (!pid) {
+		close(sv[0]);
+		while (read(sv[1], &c, 1) == 1 && c)
+			if (write(sv[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(sv[1]);
+	while (n--) {
+		c = 1;
+		if (write(sv[0], &c, 1) != 1 || read(sv[0], &c, 1) != 1)
+			die("AF_UNIX round trip");
+	}
+	c = 0;
+	if (write(sv[0], &c, 1) != 1)
+		die("AF_UNIX");
+	wait_child(pid);
+	close(sv[0]);
+}
+
+/* The loopback interface up (a bare init leaves it down): 0 or -1. */
+static int loopback_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return ret;
+}
+
+/* One operation: a byte there and back over TCP on 127.0.0.1. */
+static void op_tcp_round_trip(long n)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	int lfd, fd, one = 1;
+	char c = 1;
+	pid_t pid;
+
+	if (loopback_up())
+		die("loopback up");
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&addr, &len))
+		die("TCP listen");
+	pid = fork();
+	if (!pid) {
+		int cfd = accept(lfd, NULL, NULL);
+
+		if (cfd < 0)
+			_exit(1);
+		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		while (read(cfd, &c, 1) == 1 && c)
+			if (write(cfd, &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(lfd);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		die("TCP connect");
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	while (n--) {
+		c = 1;
+		if (write(fd, &c, 1) != 1 || read(fd, &c, 1) != 1)
+			die("TCP round trip");
+	}
+	c = 0;
+	if (write(fd, &c, 1) != 1)
+		die("TCP");
+	wait_child(pid);
+	close(fd);
+}
+
+static void *thread_nothing(void *arg)
+{
+	return arg;
+}
+
+static void op_thread_create_join(long n)
+{
+	pthread_t t;
+
+	while (n--) {
+		if (pthread_create(&t, NULL, thread_nothing, NULL))
+			die("pthread_create");
+		pthread_join(t, NULL);
+	}
+}
+
+/*
+ * The control row: arithmetic in registers, no system call, no memory
+ * beyond the stack; pv and native must run it at the same speed.
+ */
+static void op_cpu_only(long n)
+{
+	unsigned long x = 88172645463325252UL;
+
+	while (n--) {
+		int i;
+
+		for (i = 0; i < 100; i++) {	/* xorshift64 */
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+		}
+		asm volatile("" : "+r" (x));
+	}
+}
+
 struct bench {
 	const char *name;
 	void (*op)(long n);
@@ -214,6 +455,17 @@ static const struct bench benches[] = {
 	{ "signal-deliver",	op_signal },
 	{ "clock-gettime",	op_clock_gettime },
 	{ "nanosleep-0",	op_nanosleep0 },
+	{ "exec",		op_exec },
+	{ "sh-c-true",		op_sh_true },
+	{ "open-close",		op_open_close },
+	{ "stat",		op_stat },
+	{ "create-delete-0k",	op_create_delete_0k },
+	{ "create-delete-10k",	op_create_delete_10k },
+	{ "file-page-fault",	op_file_fault },
+	{ "unix-round-trip",	op_unix_round_trip },
+	{ "tcp-round-trip",	op_tcp_round_trip },
+	{ "thread-create-join",	op_thread_create_join },
+	{ "cpu-only-100",	op_cpu_only },
 };
 
 /* --- exit counts (pv guest only) */
@@ -241,14 +493,25 @@ static int read_counts(struct counts *c)
 /* What reading the counts costs in counts, taken off every delta. */
 static struct counts reading_cost;
 
+/* @c's value of the counter @name, 0 if it has none (matched by name). */
+static unsigned long long count_of(const struct counts *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->name[i], name))
+			return c->value[i];
+	return 0;
+}
+
 static void counts_delta(struct counts *d, const struct counts *a,
 			 const struct counts *b)
 {
 	int i;
 
 	*d = *b;
-	for (i = 0; i < d->n && i < a->n; i++)
-		d->value[i] = b->value[i] - a->value[i];
+	for (i = 0; i < d->n; i++)
+		d->value[i] = b->value[i] - count_of(a, b->name[i]);
 }
 
 static void print_exits(const char *name, long n, const struct counts *d)
@@ -256,7 +519,7 @@ static void print_exits(const char *name, long n, const struct counts *d)
 	int i;
 
 	for (i = 0; i < d->n; i++) {
-		long long v = d->value[i] - (i < reading_cost.n ? reading_cost.value[i] : 0);
+		long long v = d->value[i] - count_of(&reading_cost, d->name[i]);
 		double per_op = (double)(v > 0 ? v : 0) / n;
 
 		if (per_op >= 0.005)
@@ -545,6 +808,38 @@ static void smp(int runs)
 	}
 }
 
+/* The files the file benchmarks use, in a directory of their own. */
+static void files_setup(void)
+{
+	long page = sysconf(_SC_PAGESIZE), i;
+	int fd;
+
+	mkdir("/tmp", 01777);	/* (a rootfs may have none) */
+	snprintf(bench_dir, sizeof(bench_dir), "/tmp/pvbench.XXXXXX");
+	if (!mkdtemp(bench_dir))
+		die("mkdtemp");
+	snprintf(bench_file, sizeof(bench_file), "%s/file", bench_dir);
+	snprintf(mapped_file, sizeof(mapped_file), "%s/mapped", bench_dir);
+	fd = open(bench_file, O_CREAT | O_WRONLY, 0600);
+	if (fd < 0)
+		die("create the file");
+	close(fd);
+	fd = open(mapped_file, O_CREAT | O_WRONLY, 0600);
+	if (fd < 0)
+		die("create the mapped file");
+	for (i = 0; i < FAULT_PAGES; i++)
+		if (write(fd, page_buf, page) != page)
+			die("write the mapped file");
+	close(fd);
+}
+
+static void files_remove(void)
+{
+	unlink(bench_file);
+	unlink(mapped_file);
+	rmdir(bench_dir);
+}
+
 int main(int argc, char **argv)
 {
 	long t, rounds = 0;
@@ -552,6 +847,17 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "exit"))
 		return 0;	/* fork-exec-wait's child */
+	if (argc == 3 && !strcmp(argv[1], "exec-chain")) {	/* exec's */
+		char count[24];
+
+		t = atol(argv[2]);
+		if (t <= 1)
+			return 0;
+		snprintf(count, sizeof(count), "%ld", t - 1);
+		execl("/proc/self/exe", "pvbench", "exec-chain", count,
+		      (char *)NULL);
+		return 127;
+	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: pvbench micro RUNS | macro SECONDS | macro-n N | smp RUNS\n");
 		return 2;
@@ -565,8 +871,10 @@ int main(int argc, char **argv)
 		die("/dev/zero");
 	signal(SIGUSR1, on_usr1);
 	if (!strcmp(argv[1], "micro")) {
+		files_setup();
 		micro(atoi(argv[2]));
 		timer_loss(atoi(argv[2]));
+		files_remove();
 		return 0;
 	}
 	if (!strcmp(argv[1], "smp")) {
