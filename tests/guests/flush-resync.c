@@ -121,25 +121,6 @@ void event_handler(struct pv_event_frame *f)
 	kernel_fix_pte = NULL;
 }
 
-/* Call the code at @va: 42 when it ran, 0 when its fetch faulted. */
-static long run_at(unsigned long va)
-{
-	long ret = 0;
-
-	asm volatile("call *%1" : "+a" (ret) : "r" (va)
-		     : "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
-		       "memory");
-	return ret;
-}
-
-static unsigned long fills(void)
-{
-	static struct pv_exit_counts c;
-
-	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c, sizeof(c)) == sizeof(c));
-	return c.shadow_fills;
-}
-
 static void run_user(const char *at)
 {
 	user_seen = (struct pv_event_frame){};
@@ -221,9 +202,9 @@ static void resync_round(const char *name, void (*flush)(void))
 	*pd_other &= ~PTE_U;				/* no user table */
 	flush();
 
-	before = fills();
+	before = shadow_fills();
 	run_user(user_read_kept);
-	n = fills() - before;
+	n = shadow_fills() - before;
 	expect_syscall("pages left alone");
 	printk("pages left alone: %lu fills\n", n);
 	check(n == 0);
@@ -249,7 +230,7 @@ static void resync_round(const char *name, void (*flush)(void))
 	check(kernel_seen.event_data == PAGE(13));
 	check(phys(frames + 13 * 4096)[0] == 0x3333);
 	kernel_seen = (struct pv_event_frame){};
-	check(run_at(PAGE(12)) == 0);
+	check(call_at(PAGE(12)) == 0);
 	printk("kernel fetch of a user page: vector %u error %lx\n",
 	       VECTOR(kernel_seen), (unsigned long)kernel_seen.error_code);
 	check(VECTOR(kernel_seen) == 14 && kernel_seen.error_code == 0x11);

@@ -45,17 +45,6 @@ void event_handler(struct pv_event_frame *f)
 	test_exit(FAILURE);
 }
 
-/* Call the code at @va: 42 when it ran, 0 when its fetch faulted. */
-static long run_at(unsigned long va)
-{
-	long ret = 0;
-
-	asm volatile("call *%1" : "+a" (ret) : "r" (va)
-		     : "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
-		       "memory");
-	return ret;
-}
-
 /* The user program: jumps to the NX user page at BASE + 0x3000. */
 extern char user_code[], user_code_end[];
 asm(".pushsection .text\n"
@@ -88,12 +77,12 @@ int user_event_handler(struct pv_event_frame *f, unsigned long *regs)
 	return 1;			/* back to the kernel, whatever it was */
 }
 
-/* Expect run_at(@va) to fault on its fetch with @error; @what says why. */
+/* Expect call_at(@va) to fault on its fetch with @error; @what says why. */
 static void expect_fetch_fault(unsigned long va, unsigned long error,
 			       const char *what)
 {
 	unsigned int before = faults;
-	long ret = run_at(va);
+	long ret = call_at(va);
 
 	printk("%s: %s", what, ret == 42 ? "ran\n" : "");
 	if (ret != 42)
@@ -146,13 +135,13 @@ enum verdict test_main(void)
 	check(*(volatile unsigned char *)BASE3 == 0xb8);
 	check(faults == 0);
 
-	check(run_at(BASE) == 42);
+	check(call_at(BASE) == 42);
 	printk("kernel page without NX: ran\n");
 	expect_fetch_fault(BASE + 0x1000, 0x11, "kernel page with NX (read first)");
 	expect_fetch_fault(BASE2, 0x11, "NX in the page directory entry");
 	expect_fetch_fault(BASE + 0x2000, 0x11, "user page from the kernel (SMEP)");
 	expect_fetch_fault(BASE + 0x3000, 0x11, "NX user page from the kernel");
-	check(run_at(BASE3) == 42);
+	check(call_at(BASE3) == 42);
 	printk("U only in the PTE, the PDE supervisor: ran\n");
 	/* Twice: the second fetch finds whatever the first left behind. */
 	expect_fetch_fault(BASE + 0x1000, 0x11, "kernel page with NX, again");

@@ -87,14 +87,6 @@ void event_handler(struct pv_event_frame *f)
 	test_exit(FAILURE);
 }
 
-static unsigned long fills(void)
-{
-	static struct pv_exit_counts c;
-
-	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c, sizeof(c)) == sizeof(c));
-	return c.shadow_fills;
-}
-
 /* Run the snippet at @at in user mode; what ended it is in user_seen. */
 static void run_user(const char *at)
 {
@@ -141,9 +133,9 @@ enum verdict test_main(void)
 	for (i = 8; i < 16; i++)
 		pt[i] = (frames + i * 4096) | PTE_P | PTE_W | PTE_U | PTE_A | PTE_D;
 
-	before = fills();
+	before = shadow_fills();
 	run_user(user_touch);
-	n = fills() - before;
+	n = shadow_fills() - before;
 	printk("10 user pages of one block: %lu shadow fills\n", n);
 	check(ended_by_syscall());
 	check(n >= 1 && n <= 5);

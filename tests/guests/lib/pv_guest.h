@@ -112,6 +112,30 @@ static inline unsigned long *phys(unsigned long pa)
 	return (unsigned long *)(PV_DIRECT_MAP_BASE + pa);
 }
 
+/* The shadow entries the host has filled for this vCPU so far. */
+static inline unsigned long shadow_fills(void)
+{
+	static struct pv_exit_counts c;
+
+	check(hypercall2(PV_HC_EXIT_COUNTS, (long)&c, sizeof(c)) == sizeof(c));
+	return c.shadow_fills;
+}
+
+/*
+ * Call the code at @va: what it leaves in %rax (the tests' snippets 42),
+ * or 0 when its fetch faulted and the event handler returned to the
+ * caller.
+ */
+static inline long call_at(unsigned long va)
+{
+	long ret = 0;
+
+	asm volatile("call *%1" : "+a" (ret) : "r" (va)
+		     : "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+		       "memory");
+	return ret;
+}
+
 /* The host's TSC, ordered after earlier loads. */
 static inline unsigned long pv_rdtsc(void)
 {
