@@ -37,7 +37,7 @@
 /* One CPU's switcher: its data pages and its tables. */
 struct pv_switcher_cpu {
 	struct page *data[SW_CPU_PAGES];
-	void *cpu;		/* host address of the cpu page */
+	struct sw_cpu_page *cpu;	/* host address of the cpu page */
 	void *host;		/* host address of the host page */
 	struct sw_frame *frame;	/* host address of the frame */
 	/* Top-level entries mapping the switcher: without the host page... */
@@ -63,6 +63,42 @@ static_assert(offsetof(struct sw_frame, rip) == SWF_RIP);
 static_assert(offsetof(struct sw_frame, vector) == SWF_VECTOR);
 static_assert(sizeof(struct sw_frame) == SWF_SIZE);
 static_assert(sizeof(struct pv_event_frame) == 64);
+/* The cpu page as the asm sees it (SW_*) and as C does. */
+#define SW_CPU_FIELD(field, offset) \
+	static_assert(offsetof(struct sw_cpu_page, field) == (offset))
+SW_CPU_FIELD(gdt, SW_GDT);
+SW_CPU_FIELD(tss, SW_TSS);
+SW_CPU_FIELD(trans_cr3, SW_TRANS_CR3);
+SW_CPU_FIELD(guest_cr3, SW_GUEST_CR3);
+SW_CPU_FIELD(scratch, SW_SCRATCH);
+SW_CPU_FIELD(nmi_pending, SW_NMI_PENDING);
+SW_CPU_FIELD(cr2, SW_CR2);
+SW_CPU_FIELD(gdt_desc, SW_GDT_DESC);
+SW_CPU_FIELD(idt_desc, SW_IDT_DESC);
+SW_CPU_FIELD(guest_gs, SW_GUEST_GS);
+SW_CPU_FIELD(mc_pending, SW_MC_PENDING);
+SW_CPU_FIELD(fault_vector, SW_FAULT_VECTOR);
+SW_CPU_FIELD(fault_error, SW_FAULT_ERROR);
+SW_CPU_FIELD(fault_rip, SW_FAULT_RIP);
+SW_CPU_FIELD(ldt_sel, SW_LDT_SEL);
+SW_CPU_FIELD(guest_ds, SW_GUEST_DS);
+SW_CPU_FIELD(guest_es, SW_GUEST_ES);
+SW_CPU_FIELD(guest_fs, SW_GUEST_FS);
+SW_CPU_FIELD(guest_gs_sel, SW_GUEST_GS_SEL);
+SW_CPU_FIELD(guest_fs_base, SW_GUEST_FS_BASE);
+SW_CPU_FIELD(fast, SW_FAST);
+SW_CPU_FIELD(mode, SW_MODE);
+SW_CPU_FIELD(kernel_cr3, SW_KERNEL_CR3);
+SW_CPU_FIELD(user_cr3, SW_USER_CR3);
+SW_CPU_FIELD(event_entry, SW_EVENT_ENTRY);
+SW_CPU_FIELD(other_gs, SW_OTHER_GS);
+SW_CPU_FIELD(fast_syscalls, SW_FAST_SYSCALLS);
+SW_CPU_FIELD(save, SW_SAVE);
+SW_CPU_FIELD(tmp, SW_TMP);
+SW_CPU_FIELD(rsp0, SW_RSP0);
+SW_CPU_FIELD(last_fault, SW_LAST_FAULT);
+SW_CPU_FIELD(fast_faults, SW_FAST_FAULTS);
+static_assert(sizeof(struct sw_cpu_page) <= PAGE_SIZE);
 
 /*
  * The fast paths (switcher_blob.S, Documentation/pv/switcher.rst): on by
@@ -152,7 +188,7 @@ static void switcher_fill_idt(struct pv_switcher_cpu *sw)
 
 static void switcher_fill_tss(struct pv_switcher_cpu *sw)
 {
-	struct x86_hw_tss *tss = sw->cpu + SW_TSS;
+	struct x86_hw_tss *tss = &sw->cpu->tss;
 
 	memset(tss, 0, sizeof(*tss));
 	tss->sp0 = sw_va(SW_STACK + PAGE_SIZE);
@@ -345,8 +381,8 @@ static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
 			      const struct desc_ptr *host_idt)
 {
 	const gate_desc *gates = (const gate_desc *)host_idt->address;
-	u64 *nmi_pending = sw->cpu + SW_NMI_PENDING;
-	u64 *mc_pending = sw->cpu + SW_MC_PENDING;
+	u64 *nmi_pending = &sw->cpu->nmi_pending;
+	u64 *mc_pending = &sw->cpu->mc_pending;
 
 	if (vector == X86_TRAP_NMI || *nmi_pending) {
 		*nmi_pending = 0;
@@ -382,8 +418,8 @@ static void replay_host_event(struct pv_switcher_cpu *sw, u64 vector,
 static void load_guest_segments(struct pv_switcher_cpu *sw,
 				struct pv_vcpu *vcpu)
 {
-	u64 *gdt = sw->cpu + SW_GDT;
-	u16 *ldt_sel = sw->cpu + SW_LDT_SEL;
+	u64 *gdt = sw->cpu->gdt;
+	u16 *ldt_sel = &sw->cpu->ldt_sel;
 	unsigned int i, pages;
 
 	memcpy(&gdt[PV_TLS_FIRST], vcpu->tls, sizeof(vcpu->tls));
@@ -405,11 +441,11 @@ static void load_guest_segments(struct pv_switcher_cpu *sw,
 		memset(&gdt[GDT_ENTRY_LDT], 0, 16);
 		*ldt_sel = 0;
 	}
-	*(u16 *)(sw->cpu + SW_GUEST_DS) = pv_data_selector(vcpu, gdt, vcpu->ds_sel);
-	*(u16 *)(sw->cpu + SW_GUEST_ES) = pv_data_selector(vcpu, gdt, vcpu->es_sel);
-	*(u16 *)(sw->cpu + SW_GUEST_FS) = pv_data_selector(vcpu, gdt, vcpu->fs_sel);
-	*(u16 *)(sw->cpu + SW_GUEST_GS_SEL) = pv_data_selector(vcpu, gdt, vcpu->gs_sel);
-	*(u64 *)(sw->cpu + SW_GUEST_FS_BASE) = vcpu->fs_base;
+	sw->cpu->guest_ds = pv_data_selector(vcpu, gdt, vcpu->ds_sel);
+	sw->cpu->guest_es = pv_data_selector(vcpu, gdt, vcpu->es_sel);
+	sw->cpu->guest_fs = pv_data_selector(vcpu, gdt, vcpu->fs_sel);
+	sw->cpu->guest_gs_sel = pv_data_selector(vcpu, gdt, vcpu->gs_sel);
+	sw->cpu->guest_fs_base = vcpu->fs_base;
 }
 
 /*
@@ -428,16 +464,16 @@ static void fast_paths_prepare(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 	on = READ_ONCE(fast_paths) && sh && vcpu->event_entry &&
 	     !(READ_ONCE(vcpu->pending_lines) & READ_ONCE(vcpu->bound_lines)) &&
 	     !vcpu->prefill && !vcpu->fred_csl;
-	*(u64 *)(sw->cpu + SW_FAST) = on ? SW_FAST_ON : 0;
-	*(u64 *)(sw->cpu + SW_MODE) = vcpu->user_mode;
-	*(u64 *)(sw->cpu + SW_KERNEL_CR3) = __pa(vcpu->roots[0]);
-	*(u64 *)(sw->cpu + SW_USER_CR3) = __pa(vcpu->roots[1]);
-	*(u64 *)(sw->cpu + SW_EVENT_ENTRY) = vcpu->event_entry;
-	*(u64 *)(sw->cpu + SW_OTHER_GS) = vcpu->kernel_gs_base;
-	*(u64 *)(sw->cpu + SW_RSP0) = vcpu->rsp0;
-	*(u64 *)(sw->cpu + SW_FAST_SYSCALLS) = 0;
-	*(u64 *)(sw->cpu + SW_LAST_FAULT) = vcpu->last_fast_fault;
-	*(u64 *)(sw->cpu + SW_FAST_FAULTS) = 0;
+	sw->cpu->fast = on ? SW_FAST_ON : 0;
+	sw->cpu->mode = vcpu->user_mode;
+	sw->cpu->kernel_cr3 = __pa(vcpu->roots[0]);
+	sw->cpu->user_cr3 = __pa(vcpu->roots[1]);
+	sw->cpu->event_entry = vcpu->event_entry;
+	sw->cpu->other_gs = vcpu->kernel_gs_base;
+	sw->cpu->rsp0 = vcpu->rsp0;
+	sw->cpu->fast_syscalls = 0;
+	sw->cpu->last_fault = vcpu->last_fast_fault;
+	sw->cpu->fast_faults = 0;
 	/* Guest memory, pinned for the VM's life; NX, supervisor only. */
 	pfn = on ? page_to_pfn(virt_to_page(sh)) : 0;
 	if (sw->shared_pfn != pfn) {
@@ -460,8 +496,8 @@ static void fast_paths_done(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
 	u64 base, faults;
 
-	vcpu->user_mode = *(u64 *)(sw->cpu + SW_MODE);
-	vcpu->kernel_gs_base = *(u64 *)(sw->cpu + SW_OTHER_GS);
+	vcpu->user_mode = sw->cpu->mode;
+	vcpu->kernel_gs_base = sw->cpu->other_gs;
 	if (sh && !vcpu->user_mode && READ_ONCE(sh->user_gs_dirty)) {
 		base = READ_ONCE(sh->user_gs_base);
 		if (!pv_segment_base_ok(base)) {
@@ -471,9 +507,9 @@ static void fast_paths_done(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 		vcpu->kernel_gs_base = base;
 		WRITE_ONCE(sh->user_gs_dirty, 0);
 	}
-	vcpu->counts.syscalls += *(u64 *)(sw->cpu + SW_FAST_SYSCALLS);
-	vcpu->last_fast_fault = *(u64 *)(sw->cpu + SW_LAST_FAULT);
-	faults = *(u64 *)(sw->cpu + SW_FAST_FAULTS);
+	vcpu->counts.syscalls += sw->cpu->fast_syscalls;
+	vcpu->last_fast_fault = sw->cpu->last_fault;
+	faults = sw->cpu->fast_faults;
 	vcpu->counts.reflected += faults;
 	vcpu->counts.exceptions[X86_TRAP_PF] += faults;
 }
@@ -495,8 +531,8 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 	pgd_t *root = vcpu->roots[vcpu->user_mode];
 	int cpu = smp_processor_id();
 	struct pv_switcher_cpu *sw = per_cpu_ptr(switchers, cpu);
-	struct desc_ptr *gdt_desc = sw->cpu + SW_GDT_DESC;
-	struct desc_ptr *idt_desc = sw->cpu + SW_IDT_DESC;
+	struct desc_ptr *gdt_desc = &sw->cpu->gdt_desc;
+	struct desc_ptr *idt_desc = &sw->cpu->idt_desc;
 	struct desc_struct *cpunode;
 	struct sw_frame *f = sw->frame;
 	struct host_state h;
@@ -521,11 +557,11 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 	 * in the per-CPU segment's limit, where the vDSO's getcpu (LSL)
 	 * looks: the host CPU's number is none of the guest's business.
 	 */
-	memcpy(sw->cpu + SW_GDT, get_cpu_gdt_rw(cpu), GDT_SIZE);
-	cpunode = sw->cpu + SW_GDT + GDT_ENTRY_CPUNODE * 8;
+	memcpy(sw->cpu->gdt, get_cpu_gdt_rw(cpu), GDT_SIZE);
+	cpunode = (struct desc_struct *)&sw->cpu->gdt[GDT_ENTRY_CPUNODE];
 	cpunode->limit0 = vcpu->id & 0xfff;
 	cpunode->limit1 = 0;
-	set_tssldt_descriptor(sw->cpu + SW_GDT + GDT_ENTRY_TSS * 8,
+	set_tssldt_descriptor(&sw->cpu->gdt[GDT_ENTRY_TSS],
 			      sw_va(SW_CPU + SW_TSS), DESC_TSS,
 			      sizeof(struct x86_hw_tss) - 1);
 	load_guest_segments(sw, vcpu);
@@ -535,9 +571,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 	idt_desc->address = sw_va(SW_IDT);
 	/* The CR4 the switcher enters with: the guest's (cpuid.c). */
 	*(u64 *)(sw->host + SW_HOST_CR4) = pv_guest_cr4(cr4_read_shadow());
-	*(u64 *)(sw->cpu + SW_GUEST_CR3) = __pa(root);
-	*(u64 *)(sw->cpu + SW_TRANS_CR3) = __pa(sw->trans);
-	*(u64 *)(sw->cpu + SW_GUEST_GS) = vcpu->gs_base;
+	sw->cpu->guest_cr3 = __pa(root);
+	sw->cpu->trans_cr3 = __pa(sw->trans);
+	sw->cpu->guest_gs = vcpu->gs_base;
 	fast_paths_prepare(sw, vcpu);
 
 	/* The guest's registers, in the frame the switcher IRETs from. */
@@ -622,8 +658,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 		 * Registers of the last VM the switcher kept in the cpu page,
 		 * which a Meltdown-class read from this one could find.
 		 */
-		memset(sw->cpu + SW_SAVE, 0, SW_RSP0 - SW_SAVE);
-		*(u64 *)(sw->cpu + SW_SCRATCH) = 0;
+		memset(sw->cpu->save, 0, sizeof(sw->cpu->save));
+		memset(sw->cpu->tmp, 0, sizeof(sw->cpu->tmp));
+		sw->cpu->scratch = 0;
 		indirect_branch_prediction_barrier();
 	}
 	if (cpu_feature_enabled(X86_FEATURE_CLEAR_CPU_BUF))
@@ -667,7 +704,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 	savesegment(gs, gs_sel);
 	if (guest_ran) {
 		rdmsrl(MSR_FS_BASE, vcpu->fs_base);
-		vcpu->gs_base = *(u64 *)(sw->cpu + SW_GUEST_GS);
+		vcpu->gs_base = sw->cpu->guest_gs;
 		fast_paths_done(sw, vcpu);
 		vcpu->fs_sel = fs_sel;
 		vcpu->gs_sel = gs_sel;
@@ -690,9 +727,9 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 	vector = f->vector;
 	if (vector == SW_VECTOR_SWITCHER_FAULT) {
 		/* The frame and the GS base slot hold nothing of the guest's. */
-		vcpu->fault_vector = *(u64 *)(sw->cpu + SW_FAULT_VECTOR);
-		vcpu->error_code = *(u64 *)(sw->cpu + SW_FAULT_ERROR);
-		*cr2 = *(u64 *)(sw->cpu + SW_FAULT_RIP);
+		vcpu->fault_vector = sw->cpu->fault_vector;
+		vcpu->error_code = sw->cpu->fault_error;
+		*cr2 = sw->cpu->fault_rip;
 		replay_host_event(sw, vector, &h.idt);
 		return vector;
 	}
@@ -738,7 +775,7 @@ u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2)
 		get_debugreg(vcpu->dr6, 6);
 		set_debugreg(DR6_RESERVED, 6);
 	}
-	*cr2 = *(u64 *)(sw->cpu + SW_CR2);
+	*cr2 = sw->cpu->cr2;
 
 	replay_host_event(sw, vector, &h.idt);
 	return vector;

@@ -169,6 +169,9 @@
 
 #ifndef __ASSEMBLY__
 #include <linux/types.h>
+#include <asm/desc_defs.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
 
 /* The guest's registers at an exit, and what the next entry loads. */
 struct sw_frame {
@@ -176,6 +179,34 @@ struct sw_frame {
 	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	u64 vector, error_code;
 	u64 rip, cs, rflags, rsp, ss;	/* the hardware frame */
+};
+
+/*
+ * The cpu page (SW_CPU) as C reads and writes it: the switcher's asm uses
+ * the SW_* offsets above, and switcher.c checks each against this layout
+ * at build time.
+ */
+struct sw_cpu_page {
+	u64 gdt[GDT_ENTRIES];		/* SW_GDT */
+	u8 pad0[SW_TSS - GDT_ENTRIES * 8];
+	struct x86_hw_tss tss;		/* SW_TSS */
+	u8 pad1[SW_TRANS_CR3 - SW_TSS - sizeof(struct x86_hw_tss)];
+	u64 trans_cr3, guest_cr3, scratch, nmi_pending, cr2;
+	u64 pad2[2];
+	struct desc_ptr gdt_desc;	/* SW_GDT_DESC */
+	u8 pad3[SW_IDT_DESC - SW_GDT_DESC - sizeof(struct desc_ptr)];
+	struct desc_ptr idt_desc;	/* SW_IDT_DESC */
+	u8 pad4[SW_GUEST_GS - SW_IDT_DESC - sizeof(struct desc_ptr)];
+	u64 guest_gs, mc_pending;
+	u64 fault_vector, fault_error, fault_rip;
+	u16 ldt_sel, pad5[3];
+	u16 guest_ds, guest_es, guest_fs, guest_gs_sel;
+	u64 guest_fs_base;
+	u64 fast, mode, kernel_cr3, user_cr3, event_entry, other_gs;
+	u64 fast_syscalls, pad6;
+	u64 save[4];			/* rax, rcx, rdx, rdi */
+	u64 tmp[3];			/* rip, rflags, rsp */
+	u64 rsp0, last_fault, fast_faults;
 };
 
 /* switcher_blob.S: the switcher's code, copied into its text pages. */
