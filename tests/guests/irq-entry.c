@@ -17,7 +17,7 @@
 
 #define VECTOR_TIMER	0xec
 #define US		1000UL
-#define ROUNDS		40
+#define ROUNDS		100
 /* Longer than an exit takes; shorter than a host tick. */
 #define GAP		(50 * US)
 #define LATE		(500 * US)
@@ -71,10 +71,12 @@ enum verdict test_main(void)
 	       ROUNDS, late, LATE / US, worst / US);
 	check(ticks == ROUNDS);
 	/*
-	 * The host VM, emulated on a busy machine, is late now and then
-	 * (a few percent of rounds); a line left for the tick is late in
-	 * most rounds.
+	 * The emulated host VM's own timer is late now and then, more often
+	 * on a busy machine (CI has seen 11 rounds in 40).  A line left for
+	 * the host's tick waits a uniform share of its 4 ms period, so it is
+	 * late in most rounds (26 in 40 before the fix): the median tells
+	 * the two apart where a fixed fraction of late rounds did not.
 	 */
-	check(late <= ROUNDS / 5);
+	check(late * 2 <= ROUNDS);
 	return SUCCESS;
 }
