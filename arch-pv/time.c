@@ -7,6 +7,7 @@
 #include <linux/clockchips.h>
 #include <linux/clocksource.h>
 #include <linux/init.h>
+#include <linux/jiffies.h>
 #include <linux/sched_clock.h>
 #include <linux/static_call.h>
 #include <linux/cpufeature.h>
@@ -91,19 +92,52 @@ static void __init pv_vdso_clock_init(void)
 	pvclock_set_pvti_cpu0_va(&pv_vdso_clock);
 }
 
-/* --- The one-shot timer: PV_HC_SET_TIMER, on line PV_LINE_TIMER */
+/*
+ * --- The one-shot timer: PV_HC_SET_TIMER, on line PV_LINE_TIMER
+ *
+ * With PV_FEATURE_TIMER_DEADLINE the deadline is written into the shared
+ * page, and the hypercall made only when the host's timer would fire
+ * after it (timer_armed).  The host arms its timer one tick on as it
+ * raises the line (timer_period), so a busy CPU's tick costs one exit
+ * (the host's timer interrupt), not two.  The tick's deadline is on a
+ * grid, but reaches us as a delta from a clock reading taken a moment
+ * before ours (clockevents_program_event()): within PV_TIMER_SNAP_NS of
+ * the host's, it is taken to be the host's, or it would differ from it
+ * by that moment at every tick.  Clockevents call in with interrupts
+ * off; an exit between our reads may move timer_armed, so it is read
+ * again after the write.
+ */
+#define PV_TIMER_SNAP_NS	20000
 
 static DEFINE_PER_CPU(struct clock_event_device, pv_clockevent);
+static bool pv_timer_shared __ro_after_init;
 
 static int pv_timer_next_event(unsigned long delta,
 			       struct clock_event_device *evt)
 {
-	return pv_hypercall1(PV_HC_SET_TIMER, pv_clock_read() + delta) ? -ETIME : 0;
+	u64 deadline = pv_clock_read() + delta, armed;
+
+	if (!pv_timer_shared)
+		return pv_hypercall2(PV_HC_SET_TIMER, deadline, 0) ? -ETIME : 0;
+	armed = this_cpu_read(pv_vcpu_shared.timer_armed);
+	if (armed && deadline + PV_TIMER_SNAP_NS >= armed &&
+	    deadline <= armed + PV_TIMER_SNAP_NS)
+		deadline = armed;
+	this_cpu_write(pv_vcpu_shared.timer_deadline, deadline);
+	armed = this_cpu_read(pv_vcpu_shared.timer_armed);
+	if (armed && deadline >= armed)
+		return 0;
+	return pv_hypercall2(PV_HC_SET_TIMER, deadline, PV_TIMER_SHARED) ?
+	       -ETIME : 0;
 }
 
+/* With the deadline shared, 0 needs no hypercall: the host looks at it. */
 static int pv_timer_shutdown(struct clock_event_device *evt)
 {
-	pv_hypercall1(PV_HC_SET_TIMER, 0);
+	if (pv_timer_shared)
+		this_cpu_write(pv_vcpu_shared.timer_deadline, 0);
+	else
+		pv_hypercall2(PV_HC_SET_TIMER, 0, 0);
 	return 0;
 }
 
@@ -126,6 +160,7 @@ static void pv_setup_percpu_clockev(void)
 	if (pv_hypercall3(PV_HC_IRQ_BIND, PV_LINE_TIMER, PV_TIMER_VECTOR,
 			  cpuid_to_apicid[smp_processor_id()]))
 		panic("pv: cannot bind the timer's interrupt line");
+	this_cpu_write(pv_vcpu_shared.timer_period, TICK_NSEC);
 	evt->name = "pv-timer";
 	evt->features = CLOCK_EVT_FEAT_ONESHOT;
 	evt->rating = 400;
@@ -187,6 +222,8 @@ void __init pv_init_time_ops(void)
 	x86_init.timers.timer_init = pv_timer_init;
 	x86_init.timers.setup_percpu_clockev = x86_init_noop;
 	x86_cpuinit.setup_percpu_clockev = pv_setup_percpu_clockev;
+	pv_timer_shared = pv_hypercall0(PV_HC_GET_FEATURES) &
+			  PV_FEATURE_TIMER_DEADLINE;
 	/* Before init_IRQ() completes the table: sysvecs are fixed then. */
 	fred_install_sysvec(PV_TIMER_VECTOR, fred_sysvec_pv_timer);
 }

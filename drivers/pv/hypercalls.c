@@ -170,6 +170,7 @@ static int hc_get_features(struct pv_vcpu *vcpu, struct pv_regs *r)
 	r->rax |= PV_FEATURE_PCID;	/* mmu.c keeps tagged spaces */
 	r->rax |= PV_FEATURE_USER_GS;	/* switcher.c */
 	r->rax |= PV_FEATURE_FLUSHED_PAGE;	/* mmu.c */
+	r->rax |= PV_FEATURE_TIMER_DEADLINE;	/* time.c */
 	return PV_NEXT_GUEST;
 }
 
@@ -205,8 +206,7 @@ int pv_hypercall(struct pv_vcpu *vcpu)
 	case PV_HC_VCPU_REGISTER:
 		return hc_vcpu_register(vcpu, r);
 	case PV_HC_SET_TIMER:
-		pv_set_timer(vcpu, r->rdi);
-		r->rax = 0;
+		r->rax = pv_set_timer(vcpu, r->rdi, r->rsi);
 		return PV_NEXT_GUEST;
 	case PV_HC_HALT:
 		return hc_halt(vcpu, r);

@@ -182,7 +182,8 @@ MODULE_PARM_DESC(entry_delay_us, "tests only: spin this long (us, up to 10000) b
  * bytes, an MMIO load completed there), the switcher's IRETQ would refuse
  * it; the guest gets the #GP(0) a CPU gives for a fetch there, with that
  * RIP in the frame.  RSP needs no check: IRETQ takes any, and the guest's
- * first use of a bad one faults in ring 3.  Then the interrupt lines: a
+ * first use of a bad one faults in ring 3.  Then the timer deadline the
+ * guest may have written (PV_TIMER_SHARED), and the interrupt lines: a
  * line raised from now on finds the vCPU about to run or running, and
  * the kick (pv_raise_line()) makes it exit again, so none waits for the
  * host's next tick.
@@ -194,6 +195,7 @@ static int prepare_entry(struct pv_vcpu *vcpu)
 	if (!pv_canonical(vcpu->regs.rip) &&
 	    pv_deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP))
 		return 1;
+	pv_timer_sync(vcpu);
 	if (pv_deliver_lines(vcpu))
 		return pv_internal_error(vcpu, 0, 0,
 					 "the guest's stack cannot take the event frame");

@@ -96,6 +96,8 @@ static u64 guest_now(struct pv_vm *vm)
 	return mul_u64_u32_shr(delta, vm->tsc_mul, 32);
 }
 
+static void timer_register(struct pv_vcpu *vcpu, struct pv_vcpu_shared *sh);
+
 /** pv_time_register() - write the pvclock scale into the new shared page */
 void pv_time_register(struct pv_vcpu *vcpu)
 {
@@ -105,6 +107,7 @@ void pv_time_register(struct pv_vcpu *vcpu)
 
 	if (!sh)
 		return;
+	timer_register(vcpu, sh);
 	c = &sh->clock;
 	WRITE_ONCE(c->version, c->version | 1);
 	/* The odd version is seen before any field changes. */
@@ -131,11 +134,24 @@ void pv_time_register(struct pv_vcpu *vcpu)
 	WRITE_ONCE(c->version, (c->version + 1) & ~1U);
 }
 
+/*
+ * In the hypercall mode the callback raises the line.  With
+ * PV_TIMER_SHARED it only makes the vCPU look (pv_timer_sync()): the
+ * deadline it fired for may have moved since, in the shared page.
+ */
 static enum hrtimer_restart pv_timer_fired(struct hrtimer *t)
 {
 	struct pv_vcpu *vcpu = container_of(t, struct pv_vcpu, timer);
 
-	pv_raise_line(vcpu, PV_LINE_TIMER);
+	if (!READ_ONCE(vcpu->timer_shared)) {
+		pv_raise_line(vcpu, PV_LINE_TIMER);
+		return HRTIMER_NORESTART;
+	}
+	WRITE_ONCE(vcpu->timer_fired, true);
+	/* The flag is seen by whoever the wake-up or the kick gets going. */
+	smp_wmb();
+	wake_up_interruptible(&vcpu->wq);
+	pv_vcpu_kick(vcpu);
 	return HRTIMER_NORESTART;
 }
 
@@ -151,20 +167,21 @@ void pv_time_exit(struct pv_vcpu *vcpu)
 	hrtimer_cancel(&vcpu->timer);
 }
 
-/**
- * pv_set_timer() - arm (deadline in pvclock ns) or, with 0, disarm
- * @vcpu:     the vCPU
- * @deadline: pvclock time
- *
- * The deadline is measured from the guest's clock now, not placed on the
+/*
+ * Arm (or, with 0, disarm) the hrtimer at pvclock time @deadline.  The
+ * deadline is measured from the guest's clock now, not placed on the
  * host's: the two drift apart (the host's follows NTP, the guest's the
  * TSC), and a timer that fired early by the drift would make the guest
  * arm it again and again until its clock caught up.
  */
-void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline)
+static void timer_arm(struct pv_vcpu *vcpu, u64 deadline)
 {
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
 	u64 now;
 
+	vcpu->timer_armed = deadline;
+	if (sh && vcpu->timer_shared)
+		WRITE_ONCE(sh->timer_armed, deadline);
 	if (!deadline) {
 		hrtimer_cancel(&vcpu->timer);
 		return;
@@ -174,6 +191,106 @@ void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline)
 	deadline = min_t(u64, deadline > now ? deadline - now : 0, KTIME_MAX / 4);
 	hrtimer_start(&vcpu->timer, ktime_add_ns(ktime_get(), deadline),
 		      HRTIMER_MODE_ABS);
+}
+
+/**
+ * pv_timer_sync() - PV_TIMER_SHARED: act on the shared page's deadline
+ * @vcpu: the vCPU, on its own thread, out of the guest
+ *
+ * Called before every entry (with IRQs off, before the lines are
+ * delivered, so that a callback from now on kicks an entry that comes
+ * after it) and in PV_HC_HALT.  A deadline that is due raises the line,
+ * once: the host sets the field to 0 as it does.  One not yet due is
+ * where the timer is armed.  As it raises the line, the host arms its
+ * timer one timer_period on (the first such point after now, if the
+ * guest is late), where the guest's periodic tick will ask next, and
+ * timer_armed tells the guest that its deadline needs no hypercall; if
+ * the guest asks for another, or for none, the timer fires for nothing
+ * once and the vCPU looks again.  Whatever the guest writes, a line is
+ * raised at most once per exit, and only for a deadline it wrote that
+ * has passed; the period is bounded, so the host's timer fires at most
+ * once per PV_TIMER_PERIOD_MIN for nothing.
+ */
+void pv_timer_sync(struct pv_vcpu *vcpu)
+{
+	struct pv_vcpu_shared *sh;
+	u64 deadline, now, period, next = 0;
+	bool fired;
+
+	if (!vcpu->timer_shared)
+		return;
+	sh = pv_shared_page(vcpu);
+	if (!sh)
+		return;
+	fired = xchg(&vcpu->timer_fired, false);
+	deadline = READ_ONCE(sh->timer_deadline);
+	/* Armed where the guest wants it, or a guess not yet tried. */
+	if (!fired && (deadline == vcpu->timer_armed || !deadline))
+		return;
+	now = deadline ? guest_now(vcpu->vm) : 0;
+	if (deadline > now) {
+		timer_arm(vcpu, deadline);
+		return;
+	}
+	if (deadline) {
+		pv_raise_line(vcpu, PV_LINE_TIMER);
+		WRITE_ONCE(sh->timer_deadline, 0);
+		period = READ_ONCE(sh->timer_period);
+		if (period >= PV_TIMER_PERIOD_MIN && period <= PV_TIMER_PERIOD_MAX) {
+			/* deadline <= now: neither sum can wrap. */
+			next = deadline + period;
+			if (next <= now)
+				next += (div64_u64(now - next, period) + 1) * period;
+		}
+	}
+	timer_arm(vcpu, next);
+}
+
+/**
+ * pv_set_timer() - PV_HC_SET_TIMER: arm at @deadline (pvclock ns), 0 disarms
+ * @vcpu:     the vCPU
+ * @deadline: pvclock time
+ * @flags:    PV_TIMER_SHARED: from now on the guest keeps its deadline in
+ *            the shared page (timer_deadline), where @deadline goes too
+ *
+ * Return: 0, or -PV_EINVAL for unknown flags or PV_TIMER_SHARED without a
+ * shared page.
+ */
+u64 pv_set_timer(struct pv_vcpu *vcpu, u64 deadline, u64 flags)
+{
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+
+	if (flags & ~PV_TIMER_SHARED || (flags && !sh))
+		return -PV_EINVAL;
+	if (!flags) {
+		vcpu->timer_shared = false;
+		timer_arm(vcpu, deadline);
+		return 0;
+	}
+	if (!vcpu->timer_shared) {
+		vcpu->timer_armed = 0;
+		/* The callback asks the vCPU from now on. */
+		WRITE_ONCE(vcpu->timer_shared, true);
+	}
+	WRITE_ONCE(sh->timer_deadline, deadline);
+	/* Looked at now: the next entry raises a line that is due. */
+	WRITE_ONCE(vcpu->timer_fired, true);
+	return 0;
+}
+
+/*
+ * pv_time_register() for the timer: a new shared page starts in the
+ * hypercall mode, its timer_armed 0 (the guest asks before it writes a
+ * deadline there).  A timer armed in that mode stays armed and raises
+ * its line; one armed for the shared mode (maybe a guess) is disarmed.
+ */
+static void timer_register(struct pv_vcpu *vcpu, struct pv_vcpu_shared *sh)
+{
+	if (vcpu->timer_shared)
+		timer_arm(vcpu, 0);
+	WRITE_ONCE(vcpu->timer_shared, false);
+	vcpu->timer_fired = false;
+	WRITE_ONCE(sh->timer_armed, 0);
 }
 
 /**
@@ -187,22 +304,32 @@ void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline)
  */
 int pv_halt(struct pv_vcpu *vcpu)
 {
-	/* Another vCPU may send an IPI; the launcher may raise a line. */
-	bool can_wake = hrtimer_active(&vcpu->timer) ||
-			READ_ONCE(vcpu->vm->lines_injected) ||
-			atomic_read(&vcpu->vm->nr_vcpus_up) > 1;
+	bool can_wake;
 
-	/*
-	 * The timer is asked first: one that fired a moment ago is no longer
-	 * active, but its callback raised the line before it stopped being
-	 * active, so the line is seen below.  Asked the other way round, a
-	 * timer firing between the two reads would look like no timer at all.
-	 */
-	smp_rmb();
-	if (READ_ONCE(vcpu->pending_lines))
-		return 0;
-	if (!can_wake)
-		return 1;
-	return wait_event_interruptible(vcpu->wq,
-					READ_ONCE(vcpu->pending_lines)) ? -EINTR : 0;
+	for (;;) {
+		/* The deadline the guest wrote before it halted. */
+		pv_timer_sync(vcpu);
+		/* Another vCPU may send an IPI; the launcher may raise a line. */
+		can_wake = hrtimer_active(&vcpu->timer) ||
+			   READ_ONCE(vcpu->vm->lines_injected) ||
+			   atomic_read(&vcpu->vm->nr_vcpus_up) > 1;
+		/*
+		 * The timer is asked first: one that fired a moment ago is
+		 * no longer active, but its callback raised the line (or set
+		 * timer_fired) before it stopped being active, so that is
+		 * seen below.  Asked the other way round, a timer firing
+		 * between the two reads would look like no timer at all.
+		 */
+		smp_rmb();
+		if (READ_ONCE(vcpu->pending_lines))
+			return 0;
+		if (READ_ONCE(vcpu->timer_fired))
+			continue;
+		if (!can_wake)
+			return 1;
+		if (wait_event_interruptible(vcpu->wq,
+					     READ_ONCE(vcpu->pending_lines) ||
+					     READ_ONCE(vcpu->timer_fired)))
+			return -EINTR;
+	}
 }

@@ -137,6 +137,13 @@ struct pv_vcpu {
 	unsigned long bound_lines;
 	u8 line_vector[PV_NR_LINES];
 	struct hrtimer timer;		/* the one-shot timer */
+	/*
+	 * PV_TIMER_SHARED (time.c): the guest keeps its deadline in the
+	 * shared page; the timer's callback only asks the vCPU to look.
+	 */
+	bool timer_shared;
+	bool timer_fired;	/* the callback asked, the vCPU did not look yet */
+	u64 timer_armed;	/* pvclock ns the timer fires at (0: not armed) */
 	wait_queue_head_t wq;		/* a halted or down vCPU sleeps here */
 	struct task_struct *task;	/* the thread in PV_RUN, or NULL */
 	struct fpu_guest fpu;
@@ -295,7 +302,8 @@ void pv_time_vm_init(struct pv_vm *vm);
 void pv_time_init(struct pv_vcpu *vcpu);
 void pv_time_exit(struct pv_vcpu *vcpu);
 void pv_time_register(struct pv_vcpu *vcpu);
-void pv_set_timer(struct pv_vcpu *vcpu, u64 deadline);
+u64 pv_set_timer(struct pv_vcpu *vcpu, u64 deadline, u64 flags);
+void pv_timer_sync(struct pv_vcpu *vcpu);
 struct pv_vcpu_shared *pv_shared_page(struct pv_vcpu *vcpu);
 void pv_mmu_forget_flushed(struct pv_vcpu *vcpu);
 void pv_vcpu_kick(struct pv_vcpu *vcpu);

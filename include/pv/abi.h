@@ -132,6 +132,8 @@ struct pv_boot_info {
 #define PV_FEATURE_USER_GS	_BITULL(4)
 /* The host names in pv_vcpu_shared.flushed_page a page already flushed */
 #define PV_FEATURE_FLUSHED_PAGE	_BITULL(5)
+/* PV_HC_SET_TIMER takes PV_TIMER_SHARED: the deadline in the shared page */
+#define PV_FEATURE_TIMER_DEADLINE _BITULL(6)
 
 /*
  * CPUID leaf 0x40000000 (PV_HC_CPUID and, with PV_FEATURE_CPUID_FAULTING,
@@ -210,7 +212,23 @@ struct pv_vcpu_shared {
 	 * skipped.  The host never reads it.
 	 */
 	__u64 flushed_page;
-	__u8 reserved[4096 - 216];
+	/*
+	 * At offset 216 (PV_FEATURE_TIMER_DEADLINE), once PV_HC_SET_TIMER
+	 * was called with PV_TIMER_SHARED: the guest's timer deadline
+	 * (pvclock ns; 0: none), which the guest writes and the host reads
+	 * whenever the vCPU is in the host, and sets to 0 when it raises
+	 * the line for it.  timer_armed, written by the host, is when its
+	 * timer next fires (0: never): a deadline at or after it, or 0,
+	 * needs no hypercall; an earlier one, or any while it is 0, needs
+	 * PV_HC_SET_TIMER.  timer_period, written by the guest: the
+	 * interval its next deadline will likely follow the last one at
+	 * (its tick; PV_TIMER_PERIOD_MIN..PV_TIMER_PERIOD_MAX, else none):
+	 * as the host raises the line, it arms its timer one period on.
+	 */
+	__u64 timer_deadline;
+	__u64 timer_armed;
+	__u64 timer_period;
+	__u8 reserved[4096 - 240];
 };
 
 /* pv_vcpu_shared.flushed_page when it names no page (not page-aligned) */
@@ -288,7 +306,7 @@ struct pv_event_frame {		/* = FRED's stack frame */
 #define PV_HC_ERETS		5	/* () return to supervisor mode */
 #define PV_HC_LOAD_CR3		6	/* (gpa of PML4, flags) -> 0 */
 #define PV_HC_FLUSH_TLB		7	/* (gva, nr pages, flags) -> 0 */
-#define PV_HC_SET_TIMER		8	/* (deadline ns, pvclock) -> 0 */
+#define PV_HC_SET_TIMER		8	/* (deadline ns, flags) -> 0 */
 #define PV_HC_HALT		9	/* () -> 0 when an event is pending */
 #define PV_HC_IRQ_WINDOW	10	/* () -> 0 */
 #define PV_HC_IRQ_BIND		11	/* (line, vector, vcpu) -> 0 */
@@ -347,6 +365,12 @@ struct pv_exit_counts {
 
 /* PV_HC_FLUSH_TLB flags */
 #define PV_FLUSH_GLOBAL		_BITULL(0)	/* every address space */
+
+/* PV_HC_SET_TIMER flags (PV_FEATURE_TIMER_DEADLINE) */
+#define PV_TIMER_SHARED		_BITULL(0)	/* shared page's timer_deadline */
+/* pv_vcpu_shared.timer_period's range, ns: 100 kHz to 1 Hz */
+#define PV_TIMER_PERIOD_MIN	10000ULL
+#define PV_TIMER_PERIOD_MAX	1000000000ULL
 
 /*
  * Interrupt lines are per vCPU.  Line 0 is the vCPU's timer; the launcher

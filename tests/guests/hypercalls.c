@@ -38,7 +38,8 @@ enum verdict test_main(void)
 	r = hypercall0(PV_HC_GET_FEATURES);
 	check(r >= 0 && !(r & ~(PV_FEATURE_FSGSBASE | PV_FEATURE_CPUID_FAULTING |
 			       PV_FEATURE_STEAL_TIME | PV_FEATURE_PCID |
-			       PV_FEATURE_USER_GS | PV_FEATURE_FLUSHED_PAGE)));
+			       PV_FEATURE_USER_GS | PV_FEATURE_FLUSHED_PAGE |
+			       PV_FEATURE_TIMER_DEADLINE)));
 	check((r & PV_FEATURE_PCID) && (r & PV_FEATURE_USER_GS) &&
 	      (r & PV_FEATURE_FLUSHED_PAGE));
 

@@ -40,6 +40,10 @@ static void test_shared_page(void **state)
 	assert_int_equal(offsetof(struct pv_vcpu_shared, preempted), 128);
 	assert_int_equal(offsetof(struct pv_vcpu_shared, user_gs_base), 192);
 	assert_int_equal(offsetof(struct pv_vcpu_shared, user_gs_dirty), 200);
+	assert_int_equal(offsetof(struct pv_vcpu_shared, flushed_page), 208);
+	assert_int_equal(offsetof(struct pv_vcpu_shared, timer_deadline), 216);
+	assert_int_equal(offsetof(struct pv_vcpu_shared, timer_armed), 224);
+	assert_int_equal(offsetof(struct pv_vcpu_shared, timer_period), 232);
 	/* Linux's struct pvclock_vcpu_time_info is 32 bytes. */
 	assert_int_equal(sizeof(struct pv_pvclock), 32);
 	assert_int_equal(offsetof(struct pv_pvclock, tsc_to_system_mul), 24);
