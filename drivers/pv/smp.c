@@ -88,6 +88,7 @@ u64 pv_vcpu_stop(struct pv_vcpu *vcpu)
 {
 	if (!atomic_add_unless(&vcpu->vm->nr_vcpus_up, -1, 1))
 		return -PV_EBUSY;
+	pv_timer_reset(vcpu);
 	hrtimer_cancel(&vcpu->timer);
 	atomic_set(&vcpu->state, PV_VCPU_DOWN);
 	return 0;

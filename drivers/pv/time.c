@@ -14,6 +14,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/wait.h>
 #include <asm/pvclock-abi.h>
 #include <asm/tsc.h>
@@ -96,8 +97,6 @@ static u64 guest_now(struct pv_vm *vm)
 	return mul_u64_u32_shr(delta, vm->tsc_mul, 32);
 }
 
-static void timer_register(struct pv_vcpu *vcpu, struct pv_vcpu_shared *sh);
-
 /** pv_time_register() - write the pvclock scale into the new shared page */
 void pv_time_register(struct pv_vcpu *vcpu)
 {
@@ -105,9 +104,11 @@ void pv_time_register(struct pv_vcpu *vcpu)
 	struct pv_vm *vm = vcpu->vm;
 	struct pv_pvclock *c;
 
+	pv_timer_reset(vcpu);
 	if (!sh)
 		return;
-	timer_register(vcpu, sh);
+	/* The guest asks before it writes a deadline here. */
+	WRITE_ONCE(sh->timer_armed, 0);
 	c = &sh->clock;
 	WRITE_ONCE(c->version, c->version | 1);
 	/* The odd version is seen before any field changes. */
@@ -208,8 +209,9 @@ static void timer_arm(struct pv_vcpu *vcpu, u64 deadline)
  * the guest asks for another, or for none, the timer fires for nothing
  * once and the vCPU looks again.  Whatever the guest writes, a line is
  * raised at most once per exit, and only for a deadline it wrote that
- * has passed; the period is bounded, so the host's timer fires at most
- * once per PV_TIMER_PERIOD_MIN for nothing.
+ * has passed; the timer never restarts itself, so each firing costs
+ * one exit (or one wake-up) of this vCPU's own, as a PV_HC_SET_TIMER
+ * in the hypercall mode does.
  */
 void pv_timer_sync(struct pv_vcpu *vcpu)
 {
@@ -217,12 +219,13 @@ void pv_timer_sync(struct pv_vcpu *vcpu)
 	u64 deadline, now, period, next = 0;
 	bool fired;
 
+	/* Taken first: pv_halt() goes round again while it is set. */
+	fired = READ_ONCE(vcpu->timer_fired) && xchg(&vcpu->timer_fired, false);
 	if (!vcpu->timer_shared)
 		return;
 	sh = pv_shared_page(vcpu);
 	if (!sh)
 		return;
-	fired = xchg(&vcpu->timer_fired, false);
 	deadline = READ_ONCE(sh->timer_deadline);
 	/* Armed where the guest wants it, or a guess not yet tried. */
 	if (!fired && (deadline == vcpu->timer_armed || !deadline))
@@ -234,7 +237,8 @@ void pv_timer_sync(struct pv_vcpu *vcpu)
 	}
 	if (deadline) {
 		pv_raise_line(vcpu, PV_LINE_TIMER);
-		WRITE_ONCE(sh->timer_deadline, 0);
+		/* Unless another vCPU wrote a new one meanwhile. */
+		cmpxchg(&sh->timer_deadline, deadline, 0);
 		period = READ_ONCE(sh->timer_period);
 		if (period >= PV_TIMER_PERIOD_MIN && period <= PV_TIMER_PERIOD_MAX) {
 			/* deadline <= now: neither sum can wrap. */
@@ -263,7 +267,7 @@ u64 pv_set_timer(struct pv_vcpu *vcpu, u64 deadline, u64 flags)
 	if (flags & ~PV_TIMER_SHARED || (flags && !sh))
 		return -PV_EINVAL;
 	if (!flags) {
-		vcpu->timer_shared = false;
+		pv_timer_reset(vcpu);
 		timer_arm(vcpu, deadline);
 		return 0;
 	}
@@ -278,19 +282,22 @@ u64 pv_set_timer(struct pv_vcpu *vcpu, u64 deadline, u64 flags)
 	return 0;
 }
 
-/*
- * pv_time_register() for the timer: a new shared page starts in the
- * hypercall mode, its timer_armed 0 (the guest asks before it writes a
- * deadline there).  A timer armed in that mode stays armed and raises
- * its line; one armed for the shared mode (maybe a guess) is disarmed.
+/**
+ * pv_timer_reset() - back to the hypercall mode
+ * @vcpu: the vCPU, its lock held, IRQs on
+ *
+ * For a new shared page or none (pv_time_register()), a vCPU going down
+ * and PV_HC_SET_TIMER without PV_TIMER_SHARED.  A timer armed in the
+ * hypercall mode stays armed and raises its line; one armed for the
+ * shared mode (maybe a guess) is disarmed, its callback waited for, so
+ * that none sets timer_fired after this.
  */
-static void timer_register(struct pv_vcpu *vcpu, struct pv_vcpu_shared *sh)
+void pv_timer_reset(struct pv_vcpu *vcpu)
 {
 	if (vcpu->timer_shared)
 		timer_arm(vcpu, 0);
 	WRITE_ONCE(vcpu->timer_shared, false);
-	vcpu->timer_fired = false;
-	WRITE_ONCE(sh->timer_armed, 0);
+	WRITE_ONCE(vcpu->timer_fired, false);
 }
 
 /**
@@ -307,6 +314,8 @@ int pv_halt(struct pv_vcpu *vcpu)
 	bool can_wake;
 
 	for (;;) {
+		if (signal_pending(current))
+			return -EINTR;
 		/* The deadline the guest wrote before it halted. */
 		pv_timer_sync(vcpu);
 		/* Another vCPU may send an IPI; the launcher may raise a line. */
@@ -323,8 +332,11 @@ int pv_halt(struct pv_vcpu *vcpu)
 		smp_rmb();
 		if (READ_ONCE(vcpu->pending_lines))
 			return 0;
-		if (READ_ONCE(vcpu->timer_fired))
+		if (READ_ONCE(vcpu->timer_fired)) {
+			/* The timer fired again meanwhile: look again. */
+			cond_resched();
 			continue;
+		}
 		if (!can_wake)
 			return 1;
 		if (wait_event_interruptible(vcpu->wq,

@@ -304,6 +304,7 @@ void pv_time_exit(struct pv_vcpu *vcpu);
 void pv_time_register(struct pv_vcpu *vcpu);
 u64 pv_set_timer(struct pv_vcpu *vcpu, u64 deadline, u64 flags);
 void pv_timer_sync(struct pv_vcpu *vcpu);
+void pv_timer_reset(struct pv_vcpu *vcpu);
 struct pv_vcpu_shared *pv_shared_page(struct pv_vcpu *vcpu);
 void pv_mmu_forget_flushed(struct pv_vcpu *vcpu);
 void pv_vcpu_kick(struct pv_vcpu *vcpu);

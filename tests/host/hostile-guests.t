@@ -28,6 +28,34 @@ for f in 0 1; do
 			sh -c "pvrun --memory 64M --kernel /pv/guests/hostile-rsp0.elf --append 'case=$c fault=$f' > /dev/null"
 	done
 done
+# A shared-mode timer whose shared page went: gone with it, so the vCPU
+# that halts then sleeps (pvrun's devices could wake it) and dies of a
+# SIGKILL; before the fix it went round in the host for good, unkillable.
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+pvrun --memory 64M --kernel /pv/guests/hostile-timer-halt.elf > /tmp/th.out 2>&1 &
+pid=$!
+i=0
+until grep -q '^halting' /tmp/th.out; do
+	i=$((i + 1))
+	[ $i -le 60 ] || { cat /tmp/th.out; fail "hostile-timer-halt: never halted"; }
+	sleep 1
+done
+sleep 1
+t0=$(cpu_ticks $pid)
+sleep 2
+t1=$(cpu_ticks $pid)
+kill -9 $pid
+i=0
+while [ -e "/proc/$pid/stat" ] && [ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f1)" != Z ]; do
+	i=$((i + 1))
+	[ $i -le 10 ] || fail "hostile-timer-halt: pvrun survived SIGKILL"
+	sleep 1
+done
+wait $pid
+cat /tmp/th.out
+grep -q 'HALT returned' /tmp/th.out && fail "hostile-timer-halt: HALT returned"
+echo "hostile-timer-halt: $((t1 - t0)) clock ticks in 2 s of HALT"
+[ $((t1 - t0)) -lt 50 ] || fail "hostile-timer-halt: a halted vCPU used $((t1 - t0)) ticks in 2 s"
 # 100000 random hypercalls: the guest survives them and says so.
 timeout 600 pvrun --memory 64M --kernel /pv/guests/hostile-hypercalls.elf > /tmp/hc.out 2>&1
 rc=$?
