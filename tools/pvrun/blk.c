@@ -108,9 +108,9 @@ static bool in_range(const struct blk *b, uint64_t sector, size_t len)
 }
 
 /* Do one request; returns the bytes written into the guest's buffers. */
-static uint32_t blk_request(struct blk *b)
+static uint32_t blk_request(struct virtio_dev *dev, struct vchain *c)
 {
-	struct vchain *c = &b->chain;
+	struct blk *b = dev->priv;
 	struct blk_req_header h;
 	uint8_t status = VIRTIO_BLK_S_OK;
 	size_t len = 0;
@@ -160,18 +160,8 @@ static uint32_t blk_request(struct blk *b)
 static void blk_notify(struct virtio_dev *dev)
 {
 	struct blk *b = dev->priv;
-	bool used = false;
 
-	while (virtio_pop(dev, 0, &b->chain) == 1) {
-		uint32_t len = blk_request(b);
-
-		if (dev->broken)
-			return;
-		virtio_push(dev, 0, b->chain.head, len);
-		used = true;
-	}
-	if (used)
-		virtio_interrupt(dev, 0);
+	virtio_serve(dev, 0, &b->chain, blk_request);
 }
 
 static const struct virtio_dev_ops blk_ops = {

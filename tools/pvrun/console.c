@@ -17,14 +17,15 @@
 
 static struct vchain chain;
 
-/* Write all of a chain to stdout. */
-static void console_out(const struct vchain *c)
+/* Write all of a chain to stdout; nothing is written into it. */
+static uint32_t console_out(struct virtio_dev *dev, struct vchain *c)
 {
 	struct iovec part[VCHAIN_MAX];
 	size_t done = 0;
 	unsigned int n;
 	ssize_t r;
 
+	(void)dev;
 	while (done < c->read_len) {
 		n = iov_slice(c->read, c->nr_read, done, c->read_len - done, part,
 			      VCHAIN_MAX);
@@ -32,22 +33,15 @@ static void console_out(const struct vchain *c)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			return;		/* stdout is gone: drop the rest */
+			break;		/* stdout is gone: drop the rest */
 		done += r;
 	}
+	return 0;
 }
 
 static void console_notify(struct virtio_dev *dev)
 {
-	bool used = false;
-
-	while (virtio_pop(dev, TRANSMITQ, &chain) == 1) {
-		console_out(&chain);
-		virtio_push(dev, TRANSMITQ, chain.head, 0);
-		used = true;
-	}
-	if (used)
-		virtio_interrupt(dev, TRANSMITQ);
+	virtio_serve(dev, TRANSMITQ, &chain, console_out);
 	/* Perhaps there are receive buffers now: listen to stdin again. */
 	dev->input_wanted = true;
 }

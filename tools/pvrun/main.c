@@ -29,6 +29,7 @@
 
 #include "boot.h"
 #include "devices.h"
+#include "error.h"
 #include "image.h"
 #include "size.h"
 #include "virtio.h"
@@ -41,19 +42,6 @@
 #define PVHOST_DEV	"/dev/pvhost"
 /* The lowest address of the devices' registers (above RAM if RAM is larger). */
 #define VIRTIO_MMIO_LOW	0xd0000000ULL
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pvrun: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 /*
  * Open /dev/pvhost and check that the module speaks our API; dies if not.
@@ -310,10 +298,10 @@ static int run_vcpu(int sys, int vcpu)
 		case PV_EXIT_SHUTDOWN:
 			if (run->shutdown.reason == PV_SHUTDOWN_POWEROFF)
 				return run->shutdown.status & 0xff;
-			fprintf(stderr, "pvrun: guest %s, status %u\n",
-				run->shutdown.reason < 3 ?
-				shutdown_names[run->shutdown.reason] : "stop",
-				run->shutdown.status);
+			pr_warning("guest %s, status %u",
+				   run->shutdown.reason < 3 ?
+				   shutdown_names[run->shutdown.reason] : "stop",
+				   run->shutdown.status);
 			return run->shutdown.reason == PV_SHUTDOWN_CRASH ? 2 : 0;
 		case PV_EXIT_MMIO:
 			/*

@@ -52,32 +52,30 @@ struct net {
 	uint8_t frame[NET_HDR_LEN + FRAME_MAX];
 };
 
-static void net_transmit(struct net *n)
+/*
+ * One frame to the TAP device.  Header and frame go as they are: the TAP
+ * device checks the header and refuses (EINVAL) one it does not accept.
+ * A full or downed TAP drops the frame, as a wire would.
+ */
+static uint32_t net_send_frame(struct virtio_dev *dev, struct vchain *c)
 {
 	struct iovec part[VCHAIN_MAX];
-	struct vchain *c = &n->chain;
-	bool used = false;
 	unsigned int k;
 	ssize_t r;
 
-	while (virtio_pop(&n->dev, TXQ, c) == 1) {
-		/*
-		 * Header and frame go as they are: the TAP device checks the
-		 * header and refuses (EINVAL) one it does not accept.  A
-		 * full or downed TAP drops the frame, as a wire would.
-		 */
-		if (c->read_len > NET_HDR_LEN) {
-			k = iov_slice(c->read, c->nr_read, 0, c->read_len, part,
-				      VCHAIN_MAX);
-			do {
-				r = writev(n->dev.input_fd, part, k);
-			} while (r < 0 && errno == EINTR);
-		}
-		virtio_push(&n->dev, TXQ, c->head, 0);
-		used = true;
+	if (c->read_len > NET_HDR_LEN) {
+		k = iov_slice(c->read, c->nr_read, 0, c->read_len, part,
+			      VCHAIN_MAX);
+		do {
+			r = writev(dev->input_fd, part, k);
+		} while (r < 0 && errno == EINTR);
 	}
-	if (used)
-		virtio_interrupt(&n->dev, TXQ);
+	return 0;
+}
+
+static void net_transmit(struct net *n)
+{
+	virtio_serve(&n->dev, TXQ, &n->chain, net_send_frame);
 }
 
 /* Frames from the TAP device into the guest's receive buffers. */
@@ -141,8 +139,7 @@ static void net_start(struct virtio_dev *dev)
 			offload |= TUN_F_TSO6;
 	}
 	if (ioctl(dev->input_fd, TUNSETOFFLOAD, offload) < 0)
-		fprintf(stderr, "pvrun: virtio-net: TUNSETOFFLOAD: %s\n",
-			strerror(errno));
+		pr_warning("virtio-net: TUNSETOFFLOAD: %s", strerror(errno));
 }
 
 static void net_reset(struct virtio_dev *dev)

@@ -14,32 +14,31 @@
 
 static struct vchain chain;
 
-static void rng_notify(struct virtio_dev *dev)
+static uint32_t rng_fill(struct virtio_dev *dev, struct vchain *c)
 {
+	size_t done = 0;
 	unsigned int i;
-	bool used = false;
 	ssize_t n;
 
-	while (virtio_pop(dev, 0, &chain) == 1) {
-		size_t done = 0;
-
-		for (i = 0; i < chain.nr_write; i++) {
-			n = getrandom(chain.write[i].iov_base, chain.write[i].iov_len, 0);
-			if (n < 0 && errno == EINTR) {
-				i--;
-				continue;
-			}
-			if (n < 0)
-				break;
-			done += n;
-			if ((size_t)n < chain.write[i].iov_len)
-				break;
+	(void)dev;
+	for (i = 0; i < c->nr_write; i++) {
+		n = getrandom(c->write[i].iov_base, c->write[i].iov_len, 0);
+		if (n < 0 && errno == EINTR) {
+			i--;
+			continue;
 		}
-		virtio_push(dev, 0, chain.head, done);
-		used = true;
+		if (n < 0)
+			break;
+		done += n;
+		if ((size_t)n < c->write[i].iov_len)
+			break;
 	}
-	if (used)
-		virtio_interrupt(dev, 0);
+	return done;
+}
+
+static void rng_notify(struct virtio_dev *dev)
+{
+	virtio_serve(dev, 0, &chain, rng_fill);
 }
 
 static const struct virtio_dev_ops rng_ops = {

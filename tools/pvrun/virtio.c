@@ -14,6 +14,7 @@
 
 #include <pv/pvhost.h>
 
+#include "error.h"
 #include "virtio.h"
 
 /* Registers (spec 4.2.2), version 2 ("modern") only. */
@@ -70,11 +71,9 @@ void virtio_set_guest(int vm_fd, const struct guest_mem *mem)
 		devices[i]->irq_fd = eventfd(0, EFD_CLOEXEC);
 		req.fd = devices[i]->irq_fd;
 		req.line = devices[i]->line;
-		if (devices[i]->irq_fd < 0 || ioctl(vm_fd, PV_IRQFD, &req) < 0) {
-			fprintf(stderr, "pvrun: cannot tie %s's interrupt to an eventfd: %s\n",
-				devices[i]->ops->name, strerror(errno));
-			exit(1);
-		}
+		if (devices[i]->irq_fd < 0 || ioctl(vm_fd, PV_IRQFD, &req) < 0)
+			die("cannot tie %s's interrupt to an eventfd: %s",
+			    devices[i]->ops->name, strerror(errno));
 	}
 }
 
@@ -116,15 +115,14 @@ static void raise_line(struct virtio_dev *dev, uint32_t why)
 	__atomic_fetch_or(&dev->isr, why, __ATOMIC_SEQ_CST);
 	/* Only a counter at its maximum fails: the line is raised anyway. */
 	if (write(dev->irq_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		fprintf(stderr, "pvrun: %s: interrupt: %s\n", dev->ops->name,
-			strerror(errno));
+		pr_warning("%s: interrupt: %s", dev->ops->name, strerror(errno));
 }
 
 void virtio_broken(struct virtio_dev *dev, const char *why)
 {
 	if (!dev->broken)
-		fprintf(stderr, "pvrun: %s: %s; the device waits for a reset\n",
-			dev->ops->name, why);
+		pr_warning("%s: %s; the device waits for a reset",
+			   dev->ops->name, why);
 	dev->broken = true;
 	dev->status |= VIRTIO_STATUS_NEEDS_RESET;
 	raise_line(dev, ISR_CONFIG);
@@ -154,6 +152,23 @@ void virtio_interrupt(struct virtio_dev *dev, unsigned int qi)
 		raise_line(dev, ISR_VRING);
 }
 
+void virtio_serve(struct virtio_dev *dev, unsigned int qi, struct vchain *c,
+		  uint32_t (*handle)(struct virtio_dev *dev, struct vchain *c))
+{
+	bool used = false;
+	uint32_t len;
+
+	while (virtio_pop(dev, qi, c) == 1) {
+		len = handle(dev, c);
+		if (dev->broken)
+			return;
+		virtio_push(dev, qi, c->head, len);
+		used = true;
+	}
+	if (used)
+		virtio_interrupt(dev, qi);
+}
+
 static bool running(const struct virtio_dev *dev)
 {
 	return (dev->status & VIRTIO_STATUS_DRIVER_OK) && !dev->broken;
@@ -174,9 +189,7 @@ static void *device_thread(void *arg)
 		if (poll(p, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "pvrun: %s: poll: %s\n", dev->ops->name,
-				strerror(errno));
-			exit(1);
+			die("%s: poll: %s", dev->ops->name, strerror(errno));
 		}
 		pthread_mutex_lock(&dev->lock);
 		if (p[0].revents && read(dev->kick_fd, &kicks, sizeof(kicks)) > 0 &&
@@ -201,11 +214,9 @@ void virtio_start(void)
 
 	for (i = 0; i < nr_devices; i++) {
 		err = pthread_create(&t, NULL, device_thread, devices[i]);
-		if (err) {
-			fprintf(stderr, "pvrun: cannot start a thread for %s: %s\n",
-				devices[i]->ops->name, strerror(err));
-			exit(1);
-		}
+		if (err)
+			die("cannot start a thread for %s: %s",
+			    devices[i]->ops->name, strerror(err));
 	}
 }
 
@@ -242,8 +253,7 @@ static void kick(struct virtio_dev *dev)
 	uint64_t one = 1;
 
 	if (write(dev->kick_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		fprintf(stderr, "pvrun: %s: kick: %s\n", dev->ops->name,
-			strerror(errno));
+		pr_warning("%s: kick: %s", dev->ops->name, strerror(errno));
 }
 
 static uint32_t reg_read(struct virtio_dev *dev, uint32_t off)

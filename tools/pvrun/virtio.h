@@ -129,5 +129,14 @@ void virtio_push(struct virtio_dev *dev, unsigned int qi, uint16_t head,
 		 uint32_t len);
 /* Raise the line if queue @qi's driver wants to hear of used chains. */
 void virtio_interrupt(struct virtio_dev *dev, unsigned int qi);
+/*
+ * The service loop every device's queues share: each chain queue @qi
+ * holds goes through @handle (into @c), which returns the bytes it wrote
+ * into the chain; it is given back with that length, and the line raised
+ * once at the end if any was.  It stops at the first chain that breaks a
+ * rule, and when @handle breaks the device.
+ */
+void virtio_serve(struct virtio_dev *dev, unsigned int qi, struct vchain *c,
+		  uint32_t (*handle)(struct virtio_dev *dev, struct vchain *c));
 
 #endif
