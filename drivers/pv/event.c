@@ -26,10 +26,9 @@
 /* The virtual interrupt flag lives in the shared page (0 without one). */
 static u8 *irq_flag(struct pv_vcpu *vcpu)
 {
-	if (!vcpu->shared_gpa)
-		return NULL;
-	return pv_guest_ptr(vcpu->vm, vcpu->shared_gpa +
-			    offsetof(struct pv_vcpu_shared, irq_enabled), 1);
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
+
+	return sh ? &sh->irq_enabled : NULL;
 }
 
 /*
@@ -61,7 +60,9 @@ static unsigned int event_level(struct pv_vcpu *vcpu, unsigned int type,
  * its own: the guest can then report the overflow itself.
  *
  * Return: 0, -ENOENT when the guest has not registered an entry point,
- * -EFAULT when its stack cannot take the frame (the vCPU must then stop).
+ * -EFAULT when its stack cannot take the frame (the vCPU must then stop),
+ * -EINPROGRESS with IRQs off when a page of the launcher's must be
+ * faulted in first (pv_fault_in(); nothing changed).
  */
 int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 		     unsigned int vector, u64 error, u64 data, unsigned int len)
@@ -70,6 +71,7 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	struct pv_event_frame f;
 	u8 *irq = irq_flag(vcpu);
 	unsigned int level = 0, old_level = 0;
+	int ret;
 	u64 sp;
 
 	bool user = vcpu->user_mode;
@@ -104,9 +106,14 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 	};
 	/* The frame is written as the kernel would: a supervisor access. */
 	vcpu->user_mode = false;
-	vcpu->kernel_cs = __USER_CS;	/* its entry is 64-bit code */
-	if (!pv_guest_va_ok(sp) || pv_copy_guest(vcpu, sp, &f, sizeof(f), true)) {
+	ret = pv_guest_va_ok(sp) ? pv_copy_guest(vcpu, sp, &f, sizeof(f), true) :
+				   -EFAULT;
+	if (ret) {
 		vcpu->user_mode = user;
+		/* IRQs off and the page not there: again once faulted in. */
+		if (ret == -EINPROGRESS)
+			return ret;
+		vcpu->kernel_cs = __USER_CS;
 		/* The CPU's answer: a double fault, on its own stack level. */
 		if (!user && !(type == PV_EVENT_HWEXC && vector == X86_TRAP_DF) &&
 		    event_level(vcpu, PV_EVENT_HWEXC, X86_TRAP_DF) > old_level)
@@ -114,6 +121,7 @@ int pv_deliver_event(struct pv_vcpu *vcpu, unsigned int type,
 						X86_TRAP_DF, 0, 0, 0);
 		return -EFAULT;
 	}
+	vcpu->kernel_cs = __USER_CS;	/* its entry is 64-bit code */
 	vcpu->fred_csl = level;
 	if (irq)
 		WRITE_ONCE(*irq, 0);
@@ -281,13 +289,8 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		}
 		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, error, 0, 0);
 	case X86_TRAP_PF:
-		if (vcpu->shared_gpa) {
-			u64 *sh_cr2 = pv_guest_ptr(vcpu->vm, vcpu->shared_gpa +
-					offsetof(struct pv_vcpu_shared, cr2), 8);
-
-			if (sh_cr2)
-				WRITE_ONCE(*sh_cr2, cr2);	/* the guest's CR2 */
-		}
+		if (pv_shared_page(vcpu))	/* the guest's CR2 */
+			WRITE_ONCE(pv_shared_page(vcpu)->cr2, cr2);
 		/* A user access runs again once the kernel has handled it. */
 		vcpu->prefill = vcpu->user_mode;
 		vcpu->prefill_gva = cr2;

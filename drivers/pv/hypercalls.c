@@ -70,11 +70,11 @@ static int hc_shutdown(struct pv_vcpu *vcpu, struct pv_regs *r)
 
 static int hc_vcpu_register(struct pv_vcpu *vcpu, struct pv_regs *r)
 {
-	if (!PAGE_ALIGNED(r->rdi) || !pv_guest_ptr(vcpu->vm, r->rdi, PAGE_SIZE)) {
+	/* (0: none, abi.rst.) */
+	if (pv_shared_set(vcpu, r->rdi)) {
 		r->rax = -PV_EINVAL;
 		return PV_NEXT_GUEST;
 	}
-	vcpu->shared_gpa = r->rdi;
 	pv_time_register(vcpu);
 	/* Running, whatever the page said (a restarted vCPU's old one). */
 	pv_set_preempted(vcpu, 0);
@@ -121,7 +121,7 @@ static int hc_load_cr3(struct pv_vcpu *vcpu, struct pv_regs *r)
 {
 	/* The PML4's address, and its tag (PCID) in the low 12 bits. */
 	if (r->rsi & ~PV_CR3_NOFLUSH ||
-	    !pv_guest_ptr(vcpu->vm, r->rdi & PAGE_MASK, PAGE_SIZE)) {
+	    !pv_gpa_ram(vcpu->vm, r->rdi & PAGE_MASK, PAGE_SIZE)) {
 		r->rax = -PV_EINVAL;
 		return PV_NEXT_GUEST;
 	}

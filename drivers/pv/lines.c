@@ -133,16 +133,14 @@ u64 pv_send_ipi(struct pv_vcpu *vcpu, u64 mask, u64 line)
 }
 
 /**
- * pv_shared_page() - the vCPU's shared page, in the host's address space
+ * pv_shared_page() - the vCPU's shared page, pinned, in the host's address space
  * @vcpu: the vCPU
  *
  * Return: the page, or NULL while none is registered.
  */
 struct pv_vcpu_shared *pv_shared_page(struct pv_vcpu *vcpu)
 {
-	if (!vcpu->shared_gpa)
-		return NULL;
-	return pv_guest_ptr(vcpu->vm, vcpu->shared_gpa, PAGE_SIZE);
+	return READ_ONCE(vcpu->shared);
 }
 
 /**

@@ -120,29 +120,6 @@ MODULE_PARM_DESC(shadow_pages_max,
 /* Shadow pages of every vCPU of every VM. */
 static atomic_long_t shadow_pages_total = ATOMIC_LONG_INIT(0);
 
-/* The host page behind guest-physical @gpa, or NULL outside guest memory. */
-static struct page *gpa_to_page(struct pv_vm *vm, u64 gpa)
-{
-	unsigned int i;
-
-	/*
-	 * Without vm->lock: a slot another thread creates meanwhile is seen
-	 * whole or not at all (npages is published last), and slots are not
-	 * deleted while the VM has vCPUs.
-	 */
-	for (i = 0; i < PV_MAX_MEMORY_SLOTS; i++) {
-		struct pv_memslot *s = &vm->slots[i];
-		/* Pairs with the release in memslot_create(). */
-		u64 npages = smp_load_acquire(&s->npages);
-
-		if (npages && gpa >= s->gpa && gpa - s->gpa < (npages << PAGE_SHIFT))
-			/* The guest chose @gpa: no speculation past the bound. */
-			return s->pages[array_index_nospec((gpa - s->gpa) >> PAGE_SHIFT,
-							   npages)];
-	}
-	return NULL;
-}
-
 /*
  * The index of @gva in a shadow table of @level (0: the leaves' table)
  * for the host's paging depth.  For an address pv_guest_va_ok() accepts,
@@ -154,32 +131,15 @@ static unsigned int shadow_index(u64 gva, int level)
 	return (gva >> (PAGE_SHIFT + 9 * level)) & 511;
 }
 
-/**
- * pv_guest_ptr() - host pointer to guest-physical memory
- * @vm:  the VM
- * @gpa: guest-physical address
- * @len: bytes wanted, all within the page of @gpa
- *
- * Return: a pointer, or NULL when [@gpa, @gpa + @len) is not guest RAM.
- */
-void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len)
-{
-	struct page *page;
-
-	if (len > PAGE_SIZE - offset_in_page(gpa))
-		return NULL;
-	page = gpa_to_page(vm, gpa);
-	return page ? page_address(page) + offset_in_page(gpa) : NULL;
-}
-
 /*
- * Set @bits in the guest entry at @ep, last read as @e, the way the CPU
+ * Set @bits in the guest entry at @gpa, last read as @e, the way the CPU
  * does: by a locked update, so that what another vCPU writes there
- * meanwhile is not lost.  Return: false when the entry changed under us.
+ * meanwhile is not lost.  Return: 0, -EAGAIN when the entry changed
+ * under us, or as pv_read_gpa().
  */
-static bool gpte_set(u64 *ep, u64 e, u64 bits)
+static int gpte_set(struct pv_vcpu *vcpu, u64 gpa, u64 e, u64 bits)
 {
-	return (e & bits) == bits || try_cmpxchg64(ep, &e, e | bits);
+	return (e & bits) == bits ? 0 : pv_cmpxchg_gpa(vcpu, gpa, e, e | bits);
 }
 
 /* What a walk of the guest's tables found (guest_walk()). */
@@ -215,25 +175,26 @@ struct pv_walk {
  * mode, I for a fetch.
  *
  * Return: 0, -EFAULT when the guest tables do not allow the access,
- * -ERANGE when they point outside guest memory, or -EAGAIN when another
- * vCPU changed an entry while it was walked (walk again).
+ * -ERANGE when they point outside guest memory, -EAGAIN when another
+ * vCPU changed an entry while it was walked (walk again), or as
+ * pv_read_gpa() for the launcher's memory (-EIO, -EINPROGRESS).
  */
 static int guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access,
 		      struct pv_walk *w)
 {
-	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, *ep = NULL, size;
+	u64 table = vcpu->cr3 & GPTE_ADDR, e = 0, ep = 0, size;
 	bool write = access & X86_PF_WRITE, user = access & X86_PF_USER;
 	bool writable = true, user_ok = true, exec = true;
-	int level;
+	int level, ret;
 
 	access &= X86_PF_WRITE | X86_PF_USER | X86_PF_INSTR;
 	if (!pv_guest_va_ok(gva))
 		goto not_present;
 	for (level = 3; level >= 0; level--) {
-		ep = pv_guest_ptr(vcpu->vm, table + shadow_index(gva, level) * 8, 8);
-		if (!ep)
-			return -ERANGE;
-		e = READ_ONCE(*ep);
+		ep = table + shadow_index(gva, level) * 8;
+		ret = pv_read_gpa(vcpu, ep, &e, sizeof(e));
+		if (ret)
+			return ret;
 		if (!(e & GPTE_P))
 			goto not_present;
 		w->up_rw = writable;
@@ -246,8 +207,9 @@ static int guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access,
 			goto protection;
 		if (level == 0 || (level < 3 && (e & GPTE_PS)))
 			break;
-		if (!gpte_set(ep, e, GPTE_A))
-			return -EAGAIN;
+		ret = gpte_set(vcpu, ep, e, GPTE_A);
+		if (ret)
+			return ret;
 		table = e & GPTE_ADDR;
 	}
 	/* SMEP: the kernel does not run what its user mode could write. */
@@ -256,8 +218,9 @@ static int guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access,
 	if ((access & X86_PF_INSTR) && !exec)
 		goto protection;
 	/* The last level: a 4 KiB page, or a 2 MiB or 1 GiB one. */
-	if (!gpte_set(ep, e, write ? GPTE_A | GPTE_D : GPTE_A))
-		return -EAGAIN;
+	ret = gpte_set(vcpu, ep, e, write ? GPTE_A | GPTE_D : GPTE_A);
+	if (ret)
+		return ret;
 	size = 1ULL << (PAGE_SHIFT + 9 * level);
 	w->gpa = (e & GPTE_ADDR & ~(size - 1)) | (gva & (size - 1));
 	w->table = table;
@@ -286,9 +249,11 @@ not_present:
  * @write: copy @buf into the guest (else from the guest into @buf)
  *
  * The guest's tables must allow the access in supervisor mode; Accessed
- * and Dirty are set as for a guest access.
+ * and Dirty are set as for a guest access.  With IRQs off, what it wrote
+ * before a page it could not fault in stays written.
  *
- * Return: 0 or -EFAULT.
+ * Return: 0, -EFAULT, or -EINPROGRESS with IRQs off when a page of the
+ * launcher's must be faulted in first (pv_fault_in()).
  */
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write)
@@ -297,20 +262,15 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		size_t chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(gva));
 		struct pv_walk w;
 		int ret, tries = 0;
-		void *p;
 
 		do {
 			ret = guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0, &w);
 		} while (ret == -EAGAIN && ++tries < PV_WALK_TRIES);
+		if (!ret)
+			ret = write ? pv_write_gpa(vcpu, w.gpa, buf, chunk) :
+				      pv_read_gpa(vcpu, w.gpa, buf, chunk);
 		if (ret)
-			return -EFAULT;
-		p = pv_guest_ptr(vcpu->vm, w.gpa, chunk);
-		if (!p)
-			return -EFAULT;
-		if (write)
-			memcpy(p, buf, chunk);
-		else
-			memcpy(buf, p, chunk);
+			return ret == -EINPROGRESS ? ret : -EFAULT;
 		buf += chunk;
 		gva += chunk;
 		len -= chunk;
@@ -770,15 +730,20 @@ static u64 *shadow_set(struct pv_vcpu *vcpu, unsigned int mode, u64 gva,
 	return table;
 }
 
-/* The shadow leaf for guest frame @gpa, or 0 outside guest RAM. */
+/*
+ * The shadow leaf for guest frame @gpa, or 0 when no host frame is
+ * cached for it (memory.c: outside guest RAM, never filled, or changed
+ * by the launcher's mm since).  Writable only where the cached frame is.
+ */
 static u64 shadow_pte(struct pv_vcpu *vcpu, u64 gpa, bool wp, bool nx)
 {
-	struct page *page = gpa_to_page(vcpu->vm, gpa);
-	u64 pte;
+	bool writable;
+	u64 frame = pv_gpa_frame(vcpu->vm, gpa, &writable), pte;
 
-	if (!page)
+	if (!frame)
 		return 0;
-	pte = page_to_phys(page) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+	wp &= writable;
+	pte = frame | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
 	if (wp)
 		pte |= _PAGE_RW | _PAGE_DIRTY;
 	/* (A host CPU without NX cannot refuse fetches: see security.rst.) */
@@ -929,55 +894,53 @@ static void shadow_prefetch(struct pv_vcpu *vcpu, u64 gva,
 			    const struct pv_walk *w, u64 *shadow)
 {
 	unsigned int first = shadow_index(gva, 0) & ~(PV_PREFETCH - 1), i;
+	u64 gtable[PV_PREFETCH], marker;
 	bool user = vcpu->user_mode;
-	u64 *gtable, marker;
 
 	if (WARN_ON_ONCE(w->leaf))	/* w->table is not a table of leaves */
 		return;
-	gtable = pv_guest_ptr(vcpu->vm, w->table, PAGE_SIZE);
-	if (!gtable)
+	if (pv_read_gpa(vcpu, w->table + first * 8, gtable, sizeof(gtable)))
 		return;
 	marker = root_marker(user);
-	for (i = first; i < first + PV_PREFETCH; i++) {
-		if ((shadow[i] & _PAGE_PRESENT) && shadow[i] != marker)
+	for (i = 0; i < PV_PREFETCH; i++) {
+		if ((shadow[first + i] & _PAGE_PRESENT) && shadow[first + i] != marker)
 			continue;
 		/* (A stale marker goes: the guest made the entry present.) */
-		shadow[i] = shadow_cached(vcpu, READ_ONCE(gtable[i]), w, user,
-					  marker);
+		shadow[first + i] = shadow_cached(vcpu, gtable[i], w, user, marker);
 	}
 }
 
 /*
- * The guest's table of leaves for the 2 MiB at @gva, as the walk of a
- * TLB fill would reach it for @user mode, or NULL: an entry above not
- * present or not yet Accessed (nothing in guest memory is written here),
- * a 2 MiB or 1 GiB page, a table outside guest memory, or one user mode
- * may not use.  @w gets what the levels above allow.
+ * The guest-physical address of the guest's table of leaves for the
+ * 2 MiB at @gva, as the walk of a TLB fill would reach it for @user
+ * mode, or 0: an entry above not present or not yet Accessed (nothing in
+ * guest memory is written here), a 2 MiB or 1 GiB page, a table outside
+ * guest memory, or one user mode may not use.  @w gets what the levels
+ * above allow.
  */
-static u64 *guest_leaf_table(struct pv_vcpu *vcpu, u64 gva, bool user,
-			     struct pv_walk *w)
+static u64 guest_leaf_table(struct pv_vcpu *vcpu, u64 gva, bool user,
+			    struct pv_walk *w)
 {
-	u64 table = vcpu->cr3 & GPTE_ADDR, e, *ep;
+	u64 table = vcpu->cr3 & GPTE_ADDR, e;
 	int level;
 
 	w->up_rw = true;
 	w->up_us = true;
 	w->up_x = true;
 	for (level = 3; level >= 1; level--) {
-		ep = pv_guest_ptr(vcpu->vm, table + shadow_index(gva, level) * 8, 8);
-		if (!ep)
-			return NULL;
-		e = READ_ONCE(*ep);
+		if (pv_read_gpa(vcpu, table + shadow_index(gva, level) * 8, &e,
+				sizeof(e)))
+			return 0;
 		if ((e & (GPTE_P | GPTE_A | GPTE_PS)) != (GPTE_P | GPTE_A))
-			return NULL;
+			return 0;
 		w->up_rw &= !!(e & GPTE_RW);
 		w->up_us &= !!(e & GPTE_US);
 		w->up_x &= !(e & GPTE_NX);
 		table = e & GPTE_ADDR;
 	}
-	if (user && !w->up_us)
-		return NULL;
-	return pv_guest_ptr(vcpu->vm, table, PAGE_SIZE);
+	if ((user && !w->up_us) || !pv_gpa_ram(vcpu->vm, table, PAGE_SIZE))
+		return 0;
+	return table;
 }
 
 /*
@@ -989,17 +952,22 @@ static u64 *guest_leaf_table(struct pv_vcpu *vcpu, u64 gva, bool user,
 static bool resync_leaves(struct pv_vcpu *vcpu, u64 *shadow, u64 gva,
 			  bool user)
 {
-	u64 *gtable, marker = root_marker(user);
+	u64 gtable[PV_PREFETCH], table, marker = root_marker(user);
+	unsigned int i, j;
 	struct pv_walk w;
-	unsigned int i;
 
-	gtable = guest_leaf_table(vcpu, gva, user, &w);
-	if (!gtable)
+	table = guest_leaf_table(vcpu, gva, user, &w);
+	if (!table)
 		return false;
-	for (i = 0; i < PTRS_PER_PTE; i++)
-		if (shadow[i] & _PAGE_PRESENT)
-			shadow[i] = shadow_cached(vcpu, READ_ONCE(gtable[i]), &w,
-						  user, marker);
+	for (i = 0; i < PTRS_PER_PTE; i += PV_PREFETCH) {
+		/* (The launcher's memory gone: nothing more is shadowed.) */
+		if (pv_read_gpa(vcpu, table + i * 8, gtable, sizeof(gtable)))
+			memset(gtable, 0, sizeof(gtable));
+		for (j = 0; j < PV_PREFETCH; j++)
+			if (shadow[i + j] & _PAGE_PRESENT)
+				shadow[i + j] = shadow_cached(vcpu, gtable[j], &w,
+							      user, marker);
+	}
 	return true;
 }
 
@@ -1115,9 +1083,14 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
 	if (ret)
 		return ret;
 	*gpa = w.gpa;
-	pte = shadow_pte(vcpu, w.gpa, w.wp, w.nx);
-	if (!pte)	/* no code runs from MMIO */
+	ret = pv_gpa_map(vcpu, w.gpa, w.wp);
+	if (ret == -ENXIO)	/* no code runs from MMIO */
 		return access & X86_PF_INSTR ? -ERANGE : -ENXIO;
+	if (ret)
+		return ret;
+	pte = shadow_pte(vcpu, w.gpa, w.wp, w.nx);
+	if (!pte)	/* the launcher's memory changed meanwhile */
+		return 0;	/* the guest retries the access */
 
 	table = shadow_set(vcpu, vcpu->user_mode, gva, pte, w.leaf);
 	if (!table && may_reset) {
@@ -1154,7 +1127,9 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
  * tables forbid it (the guest takes the fault), -ERANGE when they are
  * outside guest memory, -ENXIO for a data access to a guest-physical
  * address that is not RAM (MMIO), -ENOMEM when not even an empty shadow
- * can be had (the vCPU has no roots then and must stop).
+ * can be had (the vCPU has no roots then and must stop), -EIO when the
+ * launcher's own mapping of guest memory refuses the access, -EINTR on
+ * a fatal signal.
  */
 int pv_mmu_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa)
 {

@@ -73,6 +73,16 @@ int pv_deliver_or_stop(struct pv_vcpu *vcpu, unsigned int type,
 	return ret ? stop_undeliverable(vcpu, vector, 0, ret) : 0;
 }
 
+/*
+ * The launcher unmapped or protected the memory it gave the guest: the
+ * guest cannot go on, and nothing else is harmed.
+ */
+static int launcher_memory_gone(struct pv_vcpu *vcpu)
+{
+	return pv_internal_error(vcpu, 0, 0,
+				 "guest memory is no longer mapped by the launcher");
+}
+
 static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 {
 	u32 error = vcpu->error_code;
@@ -155,6 +165,10 @@ static int handle_exit(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		if (ret == -ERANGE)
 			return pv_internal_error(vcpu, vector, cr2,
 						 "guest page tables point outside guest memory");
+		if (ret == -EIO)
+			return launcher_memory_gone(vcpu);
+		if (ret == -EINTR)
+			return 0;	/* the loop sees the fatal signal */
 		vcpu->error_code = error;	/* the guest's view of the fault */
 	}
 	ret = pv_reflect_exception(vcpu, vector, cr2);
@@ -186,17 +200,31 @@ MODULE_PARM_DESC(entry_delay_us, "tests only: spin this long (us, up to 10000) b
  * guest may have written (PV_TIMER_SHARED), and the interrupt lines: a
  * line raised from now on finds the vCPU about to run or running, and
  * the kick (pv_raise_line()) makes it exit again, so none waits for the
- * host's next tick.
+ * host's next tick.  An event frame that would go to a page the
+ * launcher's mm does not have in place now (swapped out, dropped, never
+ * touched) cannot be faulted in with IRQs off: the caller does that and
+ * comes back.
  *
- * Return: 0 to enter, 1 when the vCPU must stop (vcpu->run says why).
+ * Return: 0 to enter, 1 when the vCPU must stop (vcpu->run says why),
+ * PV_ENTRY_FAULT_IN when pv_fault_in() must run first.
  */
+#define PV_ENTRY_FAULT_IN	2
 static int prepare_entry(struct pv_vcpu *vcpu)
 {
-	if (!pv_canonical(vcpu->regs.rip) &&
-	    pv_deliver_or_stop(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP))
-		return 1;
+	int ret;
+
+	if (!pv_canonical(vcpu->regs.rip)) {
+		ret = pv_deliver_event(vcpu, PV_EVENT_HWEXC, X86_TRAP_GP, 0, 0, 0);
+		if (ret == -EINPROGRESS)
+			return PV_ENTRY_FAULT_IN;
+		if (ret)
+			return stop_undeliverable(vcpu, X86_TRAP_GP, 0, ret);
+	}
 	pv_timer_sync(vcpu);
-	if (pv_deliver_lines(vcpu))
+	ret = pv_deliver_lines(vcpu);
+	if (ret == -EINPROGRESS)
+		return PV_ENTRY_FAULT_IN;
+	if (ret)
 		return pv_internal_error(vcpu, 0, 0,
 					 "the guest's stack cannot take the event frame");
 	if (unlikely(READ_ONCE(entry_delay_us)) && hrtimer_active(&vcpu->timer))
@@ -247,6 +275,11 @@ again:
 			pv_set_preempted(vcpu, 0);
 		}
 #endif
+		/* The launcher's mm moved the shared page: pin it again. */
+		if (pv_shared_refresh(vcpu)) {
+			ret = launcher_memory_gone(vcpu);
+			break;
+		}
 		/* What other vCPUs asked for, where it may allocate. */
 		if (pv_flush_requests(vcpu)) {
 			ret = pv_internal_error(vcpu, 0, 0,
@@ -265,10 +298,16 @@ again:
 			local_irq_enable();
 			continue;
 		}
-		if (prepare_entry(vcpu)) {
+		ret = prepare_entry(vcpu);
+		if (ret) {
 			local_irq_enable();
-			ret = 1;
-			break;
+			if (ret != PV_ENTRY_FAULT_IN)
+				break;
+			if (pv_fault_in(vcpu)) {
+				ret = launcher_memory_gone(vcpu);
+				break;
+			}
+			continue;
 		}
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();

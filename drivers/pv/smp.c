@@ -53,7 +53,7 @@ u64 pv_vcpu_start(struct pv_vcpu *vcpu, const struct pv_regs *r)
 	struct pv_vcpu *target = pv_vm_vcpu(vcpu->vm, r->rdi);
 
 	if (!target || !pv_guest_va_ok(r->rsi) || !pv_guest_va_ok(r->rdx) ||
-	    !PAGE_ALIGNED(r->r10) || !pv_guest_ptr(vcpu->vm, r->r10, PAGE_SIZE))
+	    !PAGE_ALIGNED(r->r10) || !pv_gpa_ram(vcpu->vm, r->r10, PAGE_SIZE))
 		return -PV_EINVAL;
 	if (atomic_cmpxchg(&target->state, PV_VCPU_DOWN, PV_VCPU_CLAIMED) !=
 	    PV_VCPU_DOWN)
@@ -110,7 +110,7 @@ static void vcpu_reset(struct pv_vcpu *vcpu)
 	vcpu->pcid = 0;
 	vcpu->user_mode = false;
 	vcpu->fred_csl = 0;
-	vcpu->shared_gpa = 0;
+	pv_shared_set(vcpu, 0);
 	vcpu->event_entry = 0;
 	vcpu->rsp0 = 0;
 	memset(vcpu->fred_rsp, 0, sizeof(vcpu->fred_rsp));
@@ -300,6 +300,43 @@ u64 pv_flush_tlb_multi(struct pv_vcpu *vcpu, u64 mask, u64 gva, u64 nr,
 }
 
 /**
+ * pv_drop_all_shadows() - no vCPU of @vm uses a shadow leaf made so far
+ * @vm: the VM, whose launcher's mm is about to change guest memory
+ *
+ * For the MMU notifier (memory.c): each vCPU is asked to drop its whole
+ * shadow before its next entry, and those in the guest now are kicked
+ * out and waited for.  Never sleeps, and does not give up: the frames
+ * may be freed once this returns.  The caller may be a vCPU thread
+ * itself (a fault it took in the launcher's memory); it is not in the
+ * guest.
+ */
+void pv_drop_all_shadows(struct pv_vm *vm)
+{
+	unsigned int n = READ_ONCE(vm->vcpu_id_limit), i;
+	struct pv_vcpu *target;
+	unsigned long seq;
+
+	for (i = 0; i < n; i++) {
+		target = pv_vm_vcpu(vm, i);
+		if (target)
+			flush_request(target, 0, 0, PV_FLUSH_GLOBAL);
+	}
+	/* The requests are seen before run_seq is read (see the top). */
+	smp_mb();
+	for (i = 0; i < n; i++) {
+		target = pv_vm_vcpu(vm, i);
+		if (!target)
+			continue;
+		seq = READ_ONCE(target->run_seq);
+		if (!(seq & 1))
+			continue;
+		pv_vcpu_kick(target);
+		while (READ_ONCE(target->run_seq) == seq)
+			cpu_relax();
+	}
+}
+
+/**
  * pv_enter_guest_mode() - the last step before the switcher, IRQs off
  * @vcpu: the vCPU
  *
@@ -340,18 +377,15 @@ void pv_steal_update(struct pv_vcpu *vcpu)
 {
 #ifdef CONFIG_SCHED_INFO
 	u64 delay = current->sched_info.run_delay;
-	u64 *steal;
+	struct pv_vcpu_shared *sh;
 
 	if (vcpu->steal_task == current && delay >= vcpu->steal_run_delay)
 		vcpu->steal += delay - vcpu->steal_run_delay;
 	vcpu->steal_task = current;
 	vcpu->steal_run_delay = delay;
-	if (!vcpu->shared_gpa)
-		return;
-	steal = pv_guest_ptr(vcpu->vm, vcpu->shared_gpa +
-			     offsetof(struct pv_vcpu_shared, steal), 8);
-	if (steal)
-		WRITE_ONCE(*steal, vcpu->steal);
+	sh = pv_shared_page(vcpu);
+	if (sh)
+		WRITE_ONCE(sh->steal, vcpu->steal);
 #endif
 }
 
@@ -367,14 +401,10 @@ void pv_steal_update(struct pv_vcpu *vcpu)
  */
 void pv_set_preempted(struct pv_vcpu *vcpu, u8 preempted)
 {
-	u8 *p;
+	struct pv_vcpu_shared *sh = pv_shared_page(vcpu);
 
-	if (!READ_ONCE(vcpu->shared_gpa))
-		return;
-	p = pv_guest_ptr(vcpu->vm, READ_ONCE(vcpu->shared_gpa) +
-			 offsetof(struct pv_vcpu_shared, preempted), 1);
-	if (p)
-		WRITE_ONCE(*p, preempted);
+	if (sh)
+		WRITE_ONCE(sh->preempted, preempted);
 }
 
 #ifdef CONFIG_PREEMPT_NOTIFIERS

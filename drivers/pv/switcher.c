@@ -474,7 +474,7 @@ static void fast_paths_prepare(struct pv_switcher_cpu *sw, struct pv_vcpu *vcpu)
 	sw->cpu->fast_syscalls = 0;
 	sw->cpu->last_fault = vcpu->last_fast_fault;
 	sw->cpu->fast_faults = 0;
-	/* Guest memory, pinned for the VM's life; NX, supervisor only. */
+	/* Guest memory, pinned while registered; NX, supervisor only. */
 	pfn = on ? page_to_pfn(virt_to_page(sh)) : 0;
 	if (sw->shared_pfn != pfn) {
 		sw->guest_ptes[SW_SHARED_PTE] = pfn ? (pfn << PAGE_SHIFT) |

@@ -55,10 +55,10 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 	for (i = 0; i < ARRAY_SIZE(sregs.reserved); i++)
 		if (sregs.reserved[i])
 			return -EINVAL;
-	if (!pv_guest_ptr(vcpu->vm, sregs.cr3 & PAGE_MASK, PAGE_SIZE))
+	if (!pv_gpa_ram(vcpu->vm, sregs.cr3 & PAGE_MASK, PAGE_SIZE))
 		return -EINVAL;
 	if (sregs.shared && (!PAGE_ALIGNED(sregs.shared) ||
-			     !pv_guest_ptr(vcpu->vm, sregs.shared, PAGE_SIZE)))
+			     !pv_gpa_ram(vcpu->vm, sregs.shared, PAGE_SIZE)))
 		return -EINVAL;
 	vcpu->cr3 = sregs.cr3 & PAGE_MASK;
 	vcpu->pcid = sregs.cr3 & ~PAGE_MASK;
@@ -67,7 +67,8 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 	 * what the guest may have written there, its dirty flag to come.
 	 */
 	if (sregs.shared != vcpu->shared_gpa) {
-		vcpu->shared_gpa = sregs.shared;
+		if (pv_shared_set(vcpu, sregs.shared))
+			return -EINVAL;
 		pv_time_register(vcpu);
 		pv_user_gs_publish(vcpu);
 	}
@@ -192,6 +193,7 @@ struct pv_vcpu *pv_vm_vcpu(struct pv_vm *vm, u64 id)
 void pv_vcpu_free(struct pv_vcpu *vcpu)
 {
 	pv_time_exit(vcpu);
+	pv_shared_set(vcpu, 0);		/* unpinned */
 	pv_mmu_exit(vcpu);
 	pv_segments_free(vcpu);
 	if (vcpu->fpu.fpstate)

@@ -2,12 +2,7 @@
 /*
  * pvhost: a VM and its guest memory.
  *
- * Guest memory is the launcher's own anonymous (or shmem, or hugetlb)
- * memory: PV_SET_MEMORY_SLOT pins the pages for as long as the slot exists
- * (the shadow MMU maps them into the guest) and charges them to the
- * launcher's locked-memory limit, as VFIO does for device DMA.  Everything
- * the launcher hands in is checked before anything is pinned, and the
- * pinned pages are checked before the slot exists.
+ * Guest memory is the launcher's own memory, in slots (memory.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,25 +18,6 @@
 
 #include "vm.h"
 
-/*
- * The largest slot: 512 GiB, whose array of page pointers (1 GiB) is
- * still one kvmalloc() can be asked for.  A guest's 1 TiB of
- * guest-physical space takes two slots.
- */
-#define PV_MAX_SLOT_SIZE	(512ULL << 30)
-
-static void memslot_release(struct pv_vm *vm, struct pv_memslot *slot)
-{
-	if (!slot->npages)
-		return;
-	/* The guest may have written anything anywhere: mark it all dirty. */
-	unpin_user_pages_dirty_lock(slot->pages, slot->npages, true);
-	account_locked_vm(vm->mm, slot->npages, false);
-	WRITE_ONCE(vm->nr_guest_pages, vm->nr_guest_pages - slot->npages);
-	kvfree(slot->pages);
-	memset(slot, 0, sizeof(*slot));
-}
-
 void pv_vm_put(struct pv_vm *vm)
 {
 	unsigned int i;
@@ -50,166 +26,15 @@ void pv_vm_put(struct pv_vm *vm)
 		return;
 	/* First: an irqfd's wake-up may raise a line on vCPU 0. */
 	pv_irqfd_release_all(vm);
+	/* Then the notifiers, which read vcpus[]: no vCPU runs again. */
+	pv_memslots_unwatch(vm);
 	for (i = 0; i < PV_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			pv_vcpu_free(vm->vcpus[i]);
-	for (i = 0; i < PV_MAX_MEMORY_SLOTS; i++)
-		memslot_release(vm, &vm->slots[i]);
+	pv_memslots_release(vm);
 	mmdrop(vm->mm);
 	mutex_destroy(&vm->lock);
 	kfree(vm);
-}
-
-/* Do [gpa, gpa + size) and another slot share a byte? */
-static bool memslot_overlaps(const struct pv_memslot *s, u64 gpa, u64 size)
-{
-	u64 end = s->gpa + (s->npages << PAGE_SHIFT);
-
-	return s->npages && gpa < end && s->gpa < gpa + size;
-}
-
-static int memslot_check(struct pv_vm *vm, const struct pv_memory_slot *req)
-{
-	u64 size = req->memory_size;
-	unsigned int i;
-
-	if (req->flags || !PAGE_ALIGNED(req->guest_phys_addr) ||
-	    !PAGE_ALIGNED(size) || !PAGE_ALIGNED(req->userspace_addr))
-		return -EINVAL;
-	if (req->guest_phys_addr >= PV_MAX_GUEST_PHYS ||
-	    size > PV_MAX_GUEST_PHYS - req->guest_phys_addr)
-		return -EINVAL;
-	/* Its page array must be one that kvmalloc() gives (at most INT_MAX). */
-	if (size > PV_MAX_SLOT_SIZE)
-		return -EINVAL;
-	if (req->userspace_addr + size < req->userspace_addr ||
-	    !access_ok(u64_to_user_ptr(req->userspace_addr), size))
-		return -EINVAL;
-	for (i = 0; i < PV_MAX_MEMORY_SLOTS; i++)
-		if (memslot_overlaps(&vm->slots[i], req->guest_phys_addr, size))
-			return -EEXIST;
-	return 0;
-}
-
-/*
- * Only anonymous, shmem or hugetlb memory may back a slot.  A long-term
- * writable pin of a file's page cache would let the guest write pages
- * the filesystem takes for clean (the GUP-and-writeback problem; 6.5 and
- * later refuse such pins themselves, 6.1 does not), and memory some
- * driver mapped (a vCPU's run page) is not the launcher's to give.
- * Checked on the pinned pages, not the mappings, so that nothing changes
- * between the check and the use.
- */
-static bool memslot_page_ok(struct page *page)
-{
-	struct folio *folio = page_folio(page);
-	struct address_space *mapping;
-
-	if (folio_test_anon(folio) || folio_test_hugetlb(folio))
-		return true;
-	mapping = READ_ONCE(folio->mapping);
-	return mapping && shmem_mapping(mapping);
-}
-
-static int memslot_create(struct pv_vm *vm, struct pv_memslot *slot,
-			  const struct pv_memory_slot *req)
-{
-	unsigned long npages = req->memory_size >> PAGE_SHIFT, i;
-	struct page **pages;
-	long pinned = 0, ret;
-
-	ret = memslot_check(vm, req);
-	if (ret)
-		return ret;
-	ret = account_locked_vm(vm->mm, npages, true);
-	if (ret)
-		return ret;
-	/* Too much for this host is -ENOMEM, not a warning in its log. */
-	pages = kvmalloc_array(npages, sizeof(*pages),
-			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!pages) {
-		ret = -ENOMEM;
-		goto unaccount;
-	}
-	while (pinned < npages) {
-		ret = pin_user_pages_fast(req->userspace_addr +
-					  (pinned << PAGE_SHIFT),
-					  npages - pinned,
-					  FOLL_WRITE | FOLL_LONGTERM,
-					  pages + pinned);
-		if (ret <= 0) {
-			ret = ret ? ret : -EFAULT;
-			goto unpin;
-		}
-		pinned += ret;
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			goto unpin;
-		}
-	}
-	for (i = 0; i < npages; i++) {
-		if (!memslot_page_ok(pages[i])) {
-			ret = -EINVAL;
-			goto unpin;
-		}
-	}
-	slot->gpa = req->guest_phys_addr;
-	slot->uaddr = req->userspace_addr;
-	slot->pages = pages;
-	/* Read without the lock by the shadow MMU, for its bound. */
-	WRITE_ONCE(vm->nr_guest_pages, vm->nr_guest_pages + npages);
-	/* Published last: a running vCPU looks slots up without the lock. */
-	smp_store_release(&slot->npages, npages);
-	return 0;
-
-unpin:
-	unpin_user_pages(pages, pinned);
-	kvfree(pages);
-unaccount:
-	account_locked_vm(vm->mm, npages, false);
-	return ret;
-}
-
-static bool pv_vm_has_vcpus(struct pv_vm *vm)
-{
-	unsigned int i;
-
-	for (i = 0; i < PV_MAX_VCPUS; i++)
-		if (vm->vcpus[i])
-			return true;
-	return false;
-}
-
-static int pv_set_memory_slot(struct pv_vm *vm, void __user *argp)
-{
-	struct pv_memory_slot req;
-	struct pv_memslot *slot;
-	int ret;
-
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	if (req.slot >= PV_MAX_MEMORY_SLOTS)
-		return -EINVAL;
-	/* Slots are created and deleted by the launcher that owns them. */
-	if (current->mm != vm->mm)
-		return -EPERM;
-
-	mutex_lock(&vm->lock);
-	slot = &vm->slots[req.slot];
-	if (!req.memory_size) {
-		/* Deleting needs the shadow MMU's invalidation: not yet. */
-		ret = slot->npages ? -EBUSY : -ENOENT;
-		if (slot->npages && !pv_vm_has_vcpus(vm)) {
-			memslot_release(vm, slot);
-			ret = 0;
-		}
-	} else if (slot->npages) {
-		ret = -EEXIST;
-	} else {
-		ret = memslot_create(vm, slot, &req);
-	}
-	mutex_unlock(&vm->lock);
-	return ret;
 }
 
 /* PV_IRQ_LINE: the launcher raises a device line (lines.c). */
@@ -338,6 +163,7 @@ int pv_vm_create(void)
 		return -ENOMEM;
 	refcount_set(&vm->refs, 1);
 	mutex_init(&vm->lock);
+	spin_lock_init(&vm->mmu_lock);
 	spin_lock_init(&vm->console_lock);
 	INIT_LIST_HEAD(&vm->irqfds);
 	mmgrab(current->mm);

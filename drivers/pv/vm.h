@@ -6,6 +6,7 @@
 #define PVHOST_VM_H
 
 #include <linux/mm_types.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/hrtimer.h>
@@ -27,12 +28,17 @@
 /* An LDT of PV_LDT_ENTRIES descriptors fills this many pages. */
 #define PV_LDT_PAGES		(PV_LDT_ENTRIES * 8 / PAGE_SIZE)
 
-/* Guest-physical memory backed by pinned launcher pages. */
+struct pv_vm;
+
+/* Guest-physical memory: launcher memory, mapped on demand (memory.c). */
 struct pv_memslot {
 	u64 gpa;		/* first guest-physical byte */
 	u64 npages;		/* 0: the slot is unused */
 	unsigned long uaddr;	/* where the launcher has it */
-	struct page **pages;	/* pinned, one per guest page */
+	/* Host frames the shadow may map, one per guest page (memory.c). */
+	u64 *frames;
+	struct mmu_interval_notifier notifier;	/* on [uaddr, + npages pages) */
+	struct pv_vm *vm;
 };
 
 struct pv_vcpu;
@@ -44,7 +50,9 @@ struct pv_vcpu;
 struct pv_vm {
 	refcount_t refs;
 	struct mutex lock;	/* slots and vcpus[] */
-	struct mm_struct *mm;	/* the launcher's, for locked-memory accounting */
+	struct mm_struct *mm;	/* the launcher's, whose memory the guest's is */
+	/* Frame caches against their notifiers (memory.c). */
+	spinlock_t mmu_lock;
 	/* Guest time 0 (the TSC at creation) and the pvclock scale. */
 	u64 start_tsc;
 	u32 tsc_mul;
@@ -126,6 +134,14 @@ struct pv_vcpu {
 	u64 dr6;		/* DR6 at the last #DB */
 	struct pv_mmio_insn mmio;	/* the last PV_EXIT_MMIO's */
 	u64 shared_gpa;		/* the shared page (0: none registered) */
+	/* It is pinned while registered (memory.c, pv_shared_set()). */
+	struct pv_vcpu_shared *shared;	/* its host address, or NULL */
+	struct page *shared_page;
+	unsigned long shared_uaddr;	/* the launcher's, under vm->mmu_lock */
+	bool shared_stale;	/* the launcher's mapping of it changed */
+	/* An access that failed with IRQs off (pv_fault_in()). */
+	unsigned long fault_uaddr;
+	bool fault_write;
 	u64 event_entry;	/* FRED entry base (0: none registered) */
 	u64 rsp0;		/* FRED RSP0, for events from user mode */
 	/* FRED stack levels 1..3 in supervisor mode (abi.rst, "Events"). */
@@ -248,7 +264,19 @@ int pv_switcher_init(void);
 void pv_switcher_exit(void);
 u64 pv_switcher_run(struct pv_vcpu *vcpu, unsigned long *cr2);
 
-void *pv_guest_ptr(struct pv_vm *vm, u64 gpa, size_t len);
+int pv_set_memory_slot(struct pv_vm *vm, void __user *argp);
+void pv_memslots_unwatch(struct pv_vm *vm);
+void pv_memslots_release(struct pv_vm *vm);
+bool pv_gpa_ram(struct pv_vm *vm, u64 gpa, size_t len);
+int pv_read_gpa(struct pv_vcpu *vcpu, u64 gpa, void *buf, size_t len);
+int pv_write_gpa(struct pv_vcpu *vcpu, u64 gpa, const void *buf, size_t len);
+int pv_cmpxchg_gpa(struct pv_vcpu *vcpu, u64 gpa, u64 old, u64 new);
+int pv_fault_in(struct pv_vcpu *vcpu);
+u64 pv_gpa_frame(struct pv_vm *vm, u64 gpa, bool *writable);
+int pv_gpa_map(struct pv_vcpu *vcpu, u64 gpa, bool write);
+int pv_shared_set(struct pv_vcpu *vcpu, u64 gpa);
+int pv_shared_refresh(struct pv_vcpu *vcpu);
+void pv_drop_all_shadows(struct pv_vm *vm);
 int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 		  bool write);
 void pv_mmu_module_init(void);

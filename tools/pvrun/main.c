@@ -19,7 +19,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -145,18 +144,9 @@ static void create_guest(int sys, const char *kernel, struct boot_params *bp,
 		.slot = 0, .guest_phys_addr = 0, .memory_size = mem_size,
 		.userspace_addr = (uintptr_t)mem.base,
 	};
-	if (ioctl(vm, PV_SET_MEMORY_SLOT, &slot) < 0) {
-		struct rlimit lim;
-
-		/* Guest memory is pinned: it counts as locked memory. */
-		if (errno == ENOMEM && !getrlimit(RLIMIT_MEMLOCK, &lim) &&
-		    lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < mem_size)
-			die("cannot give %llu MiB to the guest: more than this process may lock (ulimit -l: %llu MiB)",
-			    (unsigned long long)mem_size >> 20,
-			    (unsigned long long)lim.rlim_cur >> 20);
+	if (ioctl(vm, PV_SET_MEMORY_SLOT, &slot) < 0)
 		die("cannot give %llu MiB to the guest: %s",
 		    (unsigned long long)mem_size >> 20, strerror(errno));
-	}
 	vcpu = ioctl(vm, PV_CREATE_VCPU, 0);
 	if (vcpu < 0)
 		die("cannot create vCPU 0: %s", strerror(errno));
