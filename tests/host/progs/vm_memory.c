@@ -13,6 +13,8 @@
  *    the file, its writes stay private, MADV_DONTNEED brings the file's
  *    contents back, and MADV_PAGEOUT can reclaim the page cache the guest
  *    runs from (nothing holds it) and the guest runs on after.
+ *  - swap: where vm-memory.t could turn swap on, MADV_PAGEOUT swaps out
+ *    a page the guest wrote; the guest reads it back from swap.
  *  - unmapped: the launcher unmaps or write-protects memory the guest
  *    uses: the vCPU stops with an internal error, nothing else happens.
  *  - shared: the vCPU's shared page, which the host pins, follows the
@@ -254,6 +256,19 @@ static void test_replace(int sys)
 	close(fd);
 }
 
+/* The launcher's pagemap entry for @p (root sees frames; bit 62: swapped). */
+static uint64_t pagemap(void *p)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e = 0;
+
+	if (fd >= 0 && pread(fd, &e, 8, (uintptr_t)p / 4096 * 8) != 8)
+		e = 0;
+	if (fd >= 0)
+		close(fd);
+	return e;
+}
+
 /* Is the page at @p in memory (mincore())? */
 static int resident(void *p)
 {
@@ -336,6 +351,33 @@ static void test_file(int sys)
 	close(fd);
 	unlink(path);
 	free(image);
+}
+
+static void test_swap(int sys)
+{
+	unsigned char *mem = anon_mem();
+	uint64_t *data;
+	struct vm v;
+
+	if (!getenv("VM_MEMORY_SWAP")) {
+		printf("swap: no swap in this host (no block layer)\n");
+		return;
+	}
+	if (!mem || (build_image(mem, step_code, sizeof(step_code)),
+		     vm_open(&v, sys, mem, DATA_GPA))) {
+		expect(0, "swap: a VM");
+		return;
+	}
+	data = word(mem, DATA_GPA);
+	expect(guest_read(&v) == 0 && guest_write(&v, 0x8888) == 0 && *data == 0x8888,
+	       "swap: the guest writes its page");
+	expect(madvise(data, 4096, MADV_PAGEOUT) == 0 && (pagemap(data) & 1ULL << 62),
+	       "swap: MADV_PAGEOUT swapped it out (the host held no reference)");
+	expect(guest_read(&v) == 0x8888, "swap: the guest reads it back from swap");
+	expect(guest_write(&v, 0x9999) == 0 && *data == 0x9999,
+	       "swap: and writes it again");
+	vm_close(&v);
+	munmap(mem, MEM_SIZE);
 }
 
 /* The vCPU stopped with an internal error saying @words. */
@@ -439,16 +481,11 @@ static int ksm_write(const char *name, const char *value)
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-/* The host frame behind @p (root may read /proc/self/pagemap's PFNs). */
+/* The host frame behind @p, or 0. */
 static uint64_t frame_of(void *p)
 {
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t e = 0;
+	uint64_t e = pagemap(p);
 
-	if (fd >= 0 && pread(fd, &e, 8, (uintptr_t)p / 4096 * 8) != 8)
-		e = 0;
-	if (fd >= 0)
-		close(fd);
 	return e & (1ULL << 63) ? e & ((1ULL << 55) - 1) : 0;
 }
 
@@ -616,7 +653,8 @@ int main(int argc, char **argv)
 		void (*run)(int sys);
 	} tests[] = {
 		{ "dontneed", test_dontneed }, { "replace", test_replace },
-		{ "file", test_file }, { "unmapped", test_unmapped },
+		{ "file", test_file }, { "swap", test_swap },
+		{ "unmapped", test_unmapped },
 		{ "shared", test_shared }, { "ksm", test_ksm },
 		{ "storm", test_storm },
 	};
