@@ -28,8 +28,9 @@ static int pv_set_regs(struct pv_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&regs, argp, sizeof(regs)))
 		return -EFAULT;
+	/* Bit 1 too: what PV_GET_REGS gave may be set again (a restore). */
 	if (!pv_canonical(regs.rip) || !pv_canonical(regs.rsp) ||
-	    (regs.rflags & ~(u64)PV_RFLAGS_GUEST))
+	    (regs.rflags & ~(u64)(PV_RFLAGS_GUEST | X86_EFLAGS_FIXED)))
 		return -EINVAL;
 	regs.rflags |= X86_EFLAGS_FIXED;
 	vcpu->regs = regs;

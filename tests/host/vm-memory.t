@@ -18,7 +18,7 @@ if [ -f /pv/modules/loop.ko ]; then
 		swapon /dev/loop6 && export VM_MEMORY_SWAP=1
 	[ -n "$VM_MEMORY_SWAP" ] || fail "swap on a loop device"
 fi
-for t in dontneed replace file swap unmapped shared ksm storm; do
+for t in dontneed replace file swap unmapped frame shared ksm storm; do
 	/pv/tests/vm_memory $t || fail "$t"
 done
 if [ -n "$VM_MEMORY_DIR" ]; then

@@ -249,6 +249,8 @@ static void test_vcpus(int sys)
 	expect(ioctl(vcpu, PV_GET_REGS, &back) == 0, "PV_GET_REGS");
 	regs.rflags |= 0x2;	/* the always-one bit */
 	expect(!memcmp(&regs, &back, sizeof(regs)), "registers read back as set");
+	expect(ioctl(vcpu, PV_SET_REGS, &back) == 0,
+	       "PV_SET_REGS takes what PV_GET_REGS gave (bit 1 of rflags set)");
 	back.rip = 0x0000800000000000UL;
 	expect_err(ioctl(vcpu, PV_SET_REGS, &back), EINVAL);
 	back.rip = regs.rip;

@@ -17,6 +17,9 @@
  *    a page the guest wrote; the guest reads it back from swap.
  *  - unmapped: the launcher unmaps or write-protects memory the guest
  *    uses: the vCPU stops with an internal error, nothing else happens.
+ *  - frame: an event frame the host writes with IRQs off, just before an
+ *    entry (a #GP for a RIP past the lower half), onto a stack page the
+ *    launcher has dropped: the host faults it in and delivers.
  *  - shared: the vCPU's shared page, which the host pins, follows the
  *    launcher's mapping when that changes.
  *  - ksm: two VMs' identical pages merge while both guests have them
@@ -380,6 +383,71 @@ static void test_swap(int sys)
 	munmap(mem, MEM_SIZE);
 }
 
+/*
+ * frame: register the event entry (the code page), then an MMIO load in
+ * the lower half's last two bytes; its completion takes RIP to
+ * 0x800000000000, whose #GP the host delivers right before the next
+ * entry, IRQs off.  The entry (at +256) exits.
+ */
+#define MMIO_VA		0x1000UL
+#define MMIO_GPA	0x10000000UL
+static const unsigned char frame_code[] = {
+	0xb8, 0x0c, 0, 0, 0,		/* mov $PV_HC_WRMSR, %eax */
+	0xbf, 0xd4, 0x01, 0, 0,		/* mov $MSR_IA32_FRED_CONFIG, %edi */
+	0x48, 0xbe, 0x00, 0xf0, 0xff, 0xff, 0xff, 0x7f, 0, 0,
+					/* movabs $TOP_PAGE, %rsi */
+	0x0f, 0x05,			/* syscall */
+	0xb8, 0x00, 0x10, 0, 0,		/* mov $MMIO_VA, %eax */
+	0xe9, 0xde, 0x0f, 0, 0,		/* jmp 4094 */
+};
+
+static void test_frame(int sys)
+{
+	static const unsigned char entry[] = {
+		0x31, 0xc0, 0x31, 0xf6, 0x31, 0xff, 0x0f, 0x05,	/* exit */
+	};
+	unsigned char *mem = anon_mem();
+	struct pv_regs r;
+	unsigned int i;
+	struct vm v;
+	int found = 0;
+
+	if (!mem) {
+		expect(0, "frame: guest memory");
+		return;
+	}
+	build_image(mem, frame_code, sizeof(frame_code));
+	memcpy(mem + CODE_GPA + 256, entry, sizeof(entry));
+	mem[CODE_GPA + 4094] = 0x8b;		/* mov (%rax), %ebx */
+	mem[CODE_GPA + 4095] = 0x18;
+	word(mem, 0x4000)[MMIO_VA >> 12] = MMIO_GPA | 3;
+	if (vm_open(&v, sys, mem, 0) ||
+	    ioctl(v.vcpu, PV_GET_REGS, &r)) {
+		expect(0, "frame: a VM");
+		return;
+	}
+	r.rsp = DATA_GPA + 2048;	/* the stack: a data page */
+	i = ioctl(v.vcpu, PV_SET_REGS, &r) == 0 && ioctl(v.vcpu, PV_RUN, 0) == 0;
+	expect(i && v.run->exit_reason == PV_EXIT_MMIO && v.run->mmio.phys_addr == MMIO_GPA,
+	       "frame: the guest registers its entry and loads from MMIO");
+	/* The stack page is not there when the host writes the frame. */
+	expect(madvise(mem + DATA_GPA, 4096, MADV_DONTNEED) == 0,
+	       "frame: the launcher drops the stack page");
+	memset(v.run->mmio.data, 0, sizeof(v.run->mmio.data));
+	expect(ioctl(v.vcpu, PV_RUN, 0) == 0, "frame: PV_RUN completes the load");
+	printf("frame: exit %u%s%s\n", v.run->exit_reason,
+	       v.run->exit_reason == PV_EXIT_INTERNAL_ERROR ? ": " : "",
+	       v.run->exit_reason == PV_EXIT_INTERNAL_ERROR ? v.run->internal.reason : "");
+	expect(v.run->exit_reason == PV_EXIT_CONSOLE && ioctl(v.vcpu, PV_GET_REGS, &r) == 0 &&
+	       r.rip == TOP_PAGE + 256 + sizeof(entry),
+	       "frame: the #GP reached the guest's entry");
+	for (i = 0; i < 512; i++)
+		found |= word(mem, DATA_GPA)[i] == 0x800000000000ULL;
+	expect(found, "frame: its frame, with RIP 0x800000000000, is on the stack page");
+	vm_close(&v);
+	munmap(mem, MEM_SIZE);
+}
+
 /* The vCPU stopped with an internal error saying @words. */
 static int stopped(struct vm *v, const char *words)
 {
@@ -655,7 +723,8 @@ int main(int argc, char **argv)
 		{ "dontneed", test_dontneed }, { "replace", test_replace },
 		{ "file", test_file }, { "swap", test_swap },
 		{ "unmapped", test_unmapped },
-		{ "shared", test_shared }, { "ksm", test_ksm },
+		{ "frame", test_frame }, { "shared", test_shared },
+		{ "ksm", test_ksm },
 		{ "storm", test_storm },
 	};
 	int sys = open("/dev/pvhost", O_RDWR);
