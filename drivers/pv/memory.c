@@ -222,7 +222,8 @@ int pv_cmpxchg_gpa(struct pv_vcpu *vcpu, u64 gpa, u64 old, u64 new)
 int pv_fault_in(struct pv_vcpu *vcpu)
 {
 	char __user *u = (char __user *)vcpu->fault_uaddr;
-	size_t left = vcpu->fault_write ? fault_in_writeable(u, 1) :
+	/* (fault_in_writeable() would store a 0 there: a guest PTE, perhaps.) */
+	size_t left = vcpu->fault_write ? fault_in_safe_writeable(u, 1) :
 					   fault_in_readable(u, 1);
 
 	return left ? -EIO : 0;
@@ -241,17 +242,27 @@ static bool frame_ok(struct page *page, bool write)
 {
 	struct folio *folio = page_folio(page);
 	struct address_space *mapping;
+	struct inode *host;
+	bool ok = false;
 
 	if (folio_test_anon(folio) || folio_test_hugetlb(folio))
 		return true;
 	if (is_zero_pfn(page_to_pfn(page)))
 		return !write;
+	/*
+	 * A truncation may take the folio from its file meanwhile, and the
+	 * inode go: both are freed after an RCU grace period (as GUP-fast's
+	 * own check reads them).
+	 */
+	rcu_read_lock();
 	mapping = READ_ONCE(folio->mapping);
-	if (!mapping || ((unsigned long)mapping & PAGE_MAPPING_FLAGS))
-		return false;
-	if (shmem_mapping(mapping))
-		return true;
-	return !write && mapping->host && S_ISREG(mapping->host->i_mode);
+	if (mapping && !((unsigned long)mapping & PAGE_MAPPING_FLAGS)) {
+		host = READ_ONCE(mapping->host);
+		ok = shmem_mapping(mapping) ||
+		     (!write && host && S_ISREG(READ_ONCE(host->i_mode)));
+	}
+	rcu_read_unlock();
+	return ok;
 }
 
 /**
@@ -319,8 +330,24 @@ int pv_gpa_map(struct pv_vcpu *vcpu, u64 gpa, bool write)
 			return fatal_signal_pending(current) ? -EINTR : -EIO;
 		if (!frame_ok(page, write)) {
 			put_page(page);
-			return -EIO;
+			/*
+			 * A read-only page the guest may not have (the huge
+			 * zero page, whose symbol is not exported): the
+			 * launcher's own copy instead, as a write makes it.
+			 */
+			if (write)
+				return -EIO;
+			write = true;
+			flags |= FOLL_WRITE;
+			continue;
 		}
+		/*
+		 * The guest will write it through a leaf the host's page
+		 * tables do not see: dirty now, while it is held (the notifier
+		 * marks it again before any change).
+		 */
+		if (write)
+			SetPageDirty(page);
 		spin_lock(&vm->mmu_lock);
 		stored = !mmu_interval_read_retry(&s->notifier, seq);
 		if (stored)
@@ -374,14 +401,25 @@ static bool memslot_invalidate(struct mmu_interval_notifier *mni,
 		WRITE_ONCE(s->frames[i], 0);
 		mapped = true;
 	}
+	/*
+	 * The frames are seen cleared before vcpus[] is read: a vCPU
+	 * published after this (pv_vcpu_create() publishes before anyone
+	 * can run it) finds no frame of the range.
+	 */
+	smp_mb();
 	for (i = 0; i < PV_MAX_VCPUS; i++) {
 		v = pv_vm_vcpu(vm, i);
 		if (v && v->shared_uaddr >= start && v->shared_uaddr < end)
 			WRITE_ONCE(v->shared_stale, true);
 	}
-	spin_unlock(&vm->mmu_lock);
+	/*
+	 * Under the lock: another invalidation of the same frames finds
+	 * them cleared and drops nothing itself, so it must not return
+	 * before this one has made every vCPU drop its shadow.
+	 */
 	if (mapped)
 		pv_drop_all_shadows(vm);
+	spin_unlock(&vm->mmu_lock);
 	return true;
 }
 

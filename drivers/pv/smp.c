@@ -308,22 +308,23 @@ u64 pv_flush_tlb_multi(struct pv_vcpu *vcpu, u64 mask, u64 gva, u64 nr,
  * out and waited for.  Never sleeps, and does not give up: the frames
  * may be freed once this returns.  The caller may be a vCPU thread
  * itself (a fault it took in the launcher's memory); it is not in the
- * guest.
+ * guest.  Called with vm->mmu_lock held: a vCPU in the guest needs no
+ * lock to leave it.
  */
 void pv_drop_all_shadows(struct pv_vm *vm)
 {
-	unsigned int n = READ_ONCE(vm->vcpu_id_limit), i;
 	struct pv_vcpu *target;
 	unsigned long seq;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < PV_MAX_VCPUS; i++) {
 		target = pv_vm_vcpu(vm, i);
 		if (target)
 			flush_request(target, 0, 0, PV_FLUSH_GLOBAL);
 	}
 	/* The requests are seen before run_seq is read (see the top). */
 	smp_mb();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < PV_MAX_VCPUS; i++) {
 		target = pv_vm_vcpu(vm, i);
 		if (!target)
 			continue;

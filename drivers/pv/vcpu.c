@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/nospec.h>
@@ -61,11 +62,10 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 	if (sregs.shared && (!PAGE_ALIGNED(sregs.shared) ||
 			     !pv_gpa_ram(vcpu->vm, sregs.shared, PAGE_SIZE)))
 		return -EINVAL;
-	vcpu->cr3 = sregs.cr3 & PAGE_MASK;
-	vcpu->pcid = sregs.cr3 & ~PAGE_MASK;
 	/*
 	 * A new shared page learns the user's GS base; the same one keeps
 	 * what the guest may have written there, its dirty flag to come.
+	 * It is pinned first: a page that cannot be changes nothing.
 	 */
 	if (sregs.shared != vcpu->shared_gpa) {
 		if (pv_shared_set(vcpu, sregs.shared))
@@ -73,6 +73,8 @@ static int pv_set_sregs(struct pv_vcpu *vcpu, void __user *argp)
 		pv_time_register(vcpu);
 		pv_user_gs_publish(vcpu);
 	}
+	vcpu->cr3 = sregs.cr3 & PAGE_MASK;
+	vcpu->pcid = sregs.cr3 & ~PAGE_MASK;
 	/*
 	 * The same page may hold a flushed_page of another time (memory the
 	 * launcher restored); the shadow starts over below, so it names
@@ -214,6 +216,7 @@ void pv_vcpu_free(struct pv_vcpu *vcpu)
 int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 {
 	struct pv_vcpu *vcpu;
+	struct file *file;
 	int fd;
 
 	if (id >= PV_MAX_VCPUS)
@@ -263,10 +266,16 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 		goto fail;
 	}
 	refcount_inc(&vm->refs);
-	fd = anon_inode_getfd("pv-vcpu", &pv_vcpu_fops, vcpu,
-			      O_RDWR | O_CLOEXEC);
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		refcount_dec(&vm->refs);
+		goto fail;
+	}
+	file = anon_inode_getfile("pv-vcpu", &pv_vcpu_fops, vcpu, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		refcount_dec(&vm->refs);
+		fd = PTR_ERR(file);
 		goto fail;
 	}
 	vm->nr_vcpus++;
@@ -275,6 +284,13 @@ int pv_vcpu_create(struct pv_vm *vm, unsigned long id)
 		atomic_inc(&vm->nr_vcpus_up);
 	/* Other vCPUs look it up without the lock (pv_vm_vcpu()). */
 	smp_store_release(&vm->vcpus[id], vcpu);
+	/*
+	 * Published before its fd exists, so before anyone can run it: the
+	 * MMU notifier, which reads vcpus[] (memory.c), drops its shadows
+	 * from its first fill on.
+	 */
+	smp_mb();
+	fd_install(fd, file);
 	mutex_unlock(&vm->lock);
 	return fd;
 
