@@ -79,6 +79,10 @@ run_guest()
 run_guest hostile-flush-switcher
 # NX at any level, and SMEP for the guest kernel: fetches are #PFs.
 run_guest hostile-nx
+# virtio-balloon: pages outside guest memory and misaligned free-page
+# reports make the device ask for a reset; the guest's own pages given
+# back read as zeros at once (pvrun dropped them under the running guest).
+run_guest hostile-balloon --balloon 0
 # TLS and LDT descriptors that lead out of ring 3 are refused; ERETU
 # frames with bad selectors are refused or #GP the guest, never stop it.
 run_guest hostile-segments

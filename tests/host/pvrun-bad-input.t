@@ -29,6 +29,13 @@ for n in 0 65 two 1x ""; do
 done
 # Devices
 k="--kernel /pv/tests/pv_note.elf"
+for b in x 1x -1 ""; do
+	expect_error "^pvrun: --balloon $b: not a size \\(try 0 or 64M\\)\$" pvrun $k --balloon "$b"
+done
+for b in 256M 1G 4097K; do
+	expect_error "^pvrun: --balloon $b: less than the guest's memory, in 4 KiB pages, is wanted\$" \
+		pvrun $k --memory 256M --balloon "$b"
+done
 expect_error '^pvrun: --disk /no/disk.img: No such file or directory$' pvrun $k --disk /no/disk.img
 expect_error '^pvrun: --disk /pv: Is a directory$' pvrun $k --disk /pv
 expect_error '^pvrun: --disk /pv: not a disk image' pvrun $k --disk /pv,ro

@@ -39,5 +39,11 @@ int net_add(const struct net_spec *spec, unsigned int index, char *err,
 	    size_t errlen);
 int console_add(char *err, size_t errlen);
 int rng_add(char *err, size_t errlen);
+/* --balloon SIZE: virtio-balloon, SIZE bytes taken back at start (0: none) */
+int balloon_add(uint64_t target, uint64_t mem_size, char *err, size_t errlen);
+/* Pages the guest gave back so far (inflated or reported free). */
+uint64_t balloon_dropped_pages(void);
+/* Pages in the balloon, as the guest's driver last said (config actual). */
+uint32_t balloon_actual_pages(void);
 
 #endif

@@ -227,6 +227,9 @@ static void print_counts(const char *what, const __u64 *v, unsigned int n)
 	fputc('\n', stderr);
 }
 
+/* --balloon was given. */
+static bool with_balloon;
+
 static void print_exit_counts(void)
 {
 	struct pv_exit_counts c;
@@ -243,6 +246,10 @@ static void print_exit_counts(void)
 		(unsigned long long)c.reflected, (unsigned long long)c.lines);
 	print_counts("hypercalls", c.hypercalls, PV_EXIT_COUNTS_HYPERCALLS);
 	print_counts("exceptions", c.exceptions, 32);
+	if (with_balloon)
+		fprintf(stderr, "pvrun: balloon: %llu pages (4 KiB) given back, %u in the balloon\n",
+			(unsigned long long)balloon_dropped_pages(),
+			balloon_actual_pages());
 }
 
 static const char *const shutdown_names[] = {
@@ -431,7 +438,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: pvrun [--kernel FILE] [--initrd FILE] [--append ARGS] [--memory SIZE]\n"
 	      "             [--disk PATH[,ro]]... [--net tap=NAME[,mac=MAC]]...\n"
-	      "             [--console pv|virtio] [--smp N] [--exit-counts]\n"
+	      "             [--console pv|virtio] [--smp N] [--balloon SIZE]\n"
+	      "             [--exit-counts]\n"
 	      "       pvrun --version | --help\n"
 	      "\n"
 	      "Run a pv guest kernel under pvhost.ko.\n"
@@ -452,6 +460,8 @@ static void usage(FILE *f)
 	      "                      stdin and stdout are the pv console hvc0\n"
 	      "                      (default) or virtio-console hvc1\n"
 	      "  -s, --smp N         vCPUs, 1 to 64 (default 1)\n"
+	      "  -b, --balloon SIZE  virtio-balloon: the guest gives back free memory;\n"
+	      "                      SIZE (0, 64M, ...) it gives up at start\n"
 	      "      --exit-counts   at the end, how often the guest exited and why\n"
 	      "  -V, --version       print versions of pvrun and pvhost.ko\n"
 	      "  -h, --help          this text\n", f);
@@ -468,13 +478,14 @@ int main(int argc, char **argv)
 		{ "disk",	required_argument,	NULL, 'd' },
 		{ "net",	required_argument,	NULL, 'n' },
 		{ "console",	required_argument,	NULL, 'c' },
+		{ "balloon",	required_argument,	NULL, 'b' },
 		{ "exit-counts", no_argument,		NULL, 'E' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ }
 	};
 	const char *kernel = NULL, *initrd = NULL, *memory = "256M", *smp = "1";
-	const char *console = "pv", *append = "";
+	const char *console = "pv", *append = "", *balloon = NULL;
 	static struct disk_spec disks[VIRTIO_MAX_DEVICES];
 	static struct net_spec nets[VIRTIO_MAX_DEVICES];
 	static char cmdline[PV_BOOT_CMDLINE_SIZE];
@@ -489,7 +500,7 @@ int main(int argc, char **argv)
 	int c, api, sys;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:a:m:s:d:n:c:Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:a:m:s:d:n:c:b:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			kernel = optarg;
@@ -514,6 +525,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			console = optarg;
+			break;
+		case 'b':
+			balloon = optarg;
 			break;
 		case 'm':
 			memory = optarg;
@@ -585,6 +599,16 @@ int main(int argc, char **argv)
 	if ((virtio_console && console_add(why, sizeof(why))) ||
 	    rng_add(why, sizeof(why)))
 		die("%s", why);
+	if (balloon) {
+		uint64_t target;
+
+		target = 0;
+		if (strcmp(balloon, "0") && parse_size(balloon, &target))
+			die("--balloon %s: not a size (try 0 or 64M)", balloon);
+		if (balloon_add(target, mem_size, why, sizeof(why)))
+			die("--balloon %s: %s", balloon, why);
+		with_balloon = true;
+	}
 	snprintf(cmdline, sizeof(cmdline), "%s%s", append,
 		 virtio_console ? " console=hvc1" : "");
 	if (virtio_cmdline(cmdline, sizeof(cmdline)))

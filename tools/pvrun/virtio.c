@@ -60,6 +60,11 @@ void virtio_init(uint64_t mmio_base)
 	window_base = mmio_base;
 }
 
+void *virtio_gmem(uint64_t gpa, uint64_t len)
+{
+	return gmem_ptr(&guest, gpa, len);
+}
+
 void virtio_set_guest(int vm_fd, const struct guest_mem *mem)
 {
 	struct pv_irqfd_req req = { 0 };
@@ -387,12 +392,17 @@ bool virtio_mmio_access(uint64_t gpa, void *data, uint32_t len, bool write)
 	off = (gpa - window_base) % VIRTIO_MMIO_WINDOW;
 
 	if (off >= REG_CONFIG) {
-		/* Config space: any width, read-only here. */
+		/* Config space: any width; written only where the device says. */
 		off -= REG_CONFIG;
 		if (!write) {
 			memset(data, 0, len);
 			if (off < dev->config_len && len <= dev->config_len - off)
 				memcpy(data, (const char *)dev->config + off, len);
+		} else if (dev->ops->config_write && off < dev->config_len &&
+			   len <= dev->config_len - off) {
+			pthread_mutex_lock(&dev->lock);
+			dev->ops->config_write(dev, off, data, len);
+			pthread_mutex_unlock(&dev->lock);
 		}
 		return true;
 	}

@@ -28,13 +28,14 @@
 #define VIRTIO_MAX_DEVICES	32
 /* Device n interrupts on line n + 1: a device line, never an IPI line. */
 _Static_assert(VIRTIO_MAX_DEVICES + 1 < PV_LINE_IPI_FIRST, "too many devices for the lines");
-#define VIRTIO_MAX_QUEUES	2
+#define VIRTIO_MAX_QUEUES	3
 
 /* Device IDs (spec 5) */
 #define VIRTIO_ID_NET		1
 #define VIRTIO_ID_BLOCK		2
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
+#define VIRTIO_ID_BALLOON	5
 
 /* Feature bits every device offers */
 #define VIRTIO_RING_F_INDIRECT_DESC	28
@@ -59,13 +60,19 @@ struct virtio_dev_ops {
 	void (*start)(struct virtio_dev *dev);
 	/* The driver reset the device (called with dev->lock held). */
 	void (*reset)(struct virtio_dev *dev);
+	/*
+	 * The driver wrote @len bytes at @off of config space, within
+	 * config_len (called with dev->lock held); NULL: read-only.
+	 */
+	void (*config_write)(struct virtio_dev *dev, uint32_t off,
+			     const void *data, uint32_t len);
 };
 
 struct virtio_dev {
 	const struct virtio_dev_ops *ops;
 	void *priv;			/* the device model's state */
 	uint64_t features;		/* what the device offers */
-	const void *config;		/* config space, read-only to the guest */
+	const void *config;		/* config space, read by the guest */
 	uint32_t config_len;
 	int input_fd;			/* -1, or an fd the device thread polls */
 	bool input_wanted;		/* poll input_fd now */
@@ -119,6 +126,9 @@ void virtio_start(void);
 bool virtio_mmio_access(uint64_t gpa, void *data, uint32_t len, bool write);
 
 /* For device models, from their thread: */
+
+/* The host address of guest-physical [@gpa, @gpa + @len), or NULL. */
+void *virtio_gmem(uint64_t gpa, uint64_t len);
 
 /* Take the next chain of queue @qi: 1, 0 (none) or -1 (device broken). */
 int virtio_pop(struct virtio_dev *dev, unsigned int qi, struct vchain *c);

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pvrun's virtio-balloon (pvrun --balloon 0: the second device, at
+ * guest-physical 0xd0001000, after virtio-rng), driven by hand as a
+ * hostile driver would: a page number outside guest memory on the
+ * inflate queue, and a free-page report of a misaligned run, each make
+ * the device ask for a reset while the VM goes on; after a reset, a page
+ * of the guest's own put in the balloon, and another reported free, read
+ * back as zeros (pvrun dropped them, and pvhost saw the drop at once).
+ */
+#include "lib/pv_guest.h"
+
+#define NOT_RAM		(3UL << 30)	/* mapped at VA 0 with a 1 GiB page */
+#define DEV		0x10001000UL	/* 0xd0001000: the second device */
+#define R(off)		(*(volatile unsigned int *)(DEV + (off)))
+#define QSIZE		16
+#define SECOND		1000000000UL
+
+#define ACK_DRIVER	3
+#define FEATURES_OK	8
+#define DRIVER_OK	4
+#define NEEDS_RESET	0x40
+#define F_REPORTING	5
+
+#define INFLATEQ	0
+#define REPORTINGQ	2
+
+static struct pv_vcpu_shared shared __attribute__((aligned(4096)));
+static struct { unsigned long addr; unsigned int len; unsigned short flags, next; }
+	desc[QSIZE] __attribute__((aligned(16)));
+static volatile unsigned short avail[3 + QSIZE] __attribute__((aligned(2)));
+static volatile unsigned int used[2 + 2 * QSIZE] __attribute__((aligned(4)));
+static unsigned int pfns[4];
+static unsigned char victim[2][4096] __attribute__((aligned(4096)));
+
+/* Reset, then negotiate VERSION_1 and free page reporting. */
+static void start(void)
+{
+	R(0x70) = 0;
+	check(R(0x70) == 0);
+	R(0x70) = ACK_DRIVER;
+	R(0x24) = 0;
+	R(0x20) = 1U << F_REPORTING;
+	R(0x24) = 1;
+	R(0x20) = 1;			/* bit 32: VIRTIO_F_VERSION_1 */
+	R(0x70) = ACK_DRIVER | FEATURES_OK;
+	check(R(0x70) & FEATURES_OK);
+}
+
+/* Queue @q with one chain, descriptor 0, and the device started. */
+static void one_chain(unsigned int q, unsigned long addr, unsigned int len,
+		      unsigned short flags)
+{
+	memset((void *)avail, 0, sizeof(avail));
+	memset((void *)used, 0, sizeof(used));
+	desc[0].addr = addr;
+	desc[0].len = len;
+	desc[0].flags = flags;
+	desc[0].next = 0;
+	avail[2] = 0;
+	avail[1] = 1;
+	R(0x30) = q;
+	check(R(0x34) == 256);		/* QueueNumMax */
+	R(0x38) = QSIZE;
+	R(0x80) = __pa_kernel(desc);
+	R(0x84) = 0;
+	R(0x90) = __pa_kernel(avail);
+	R(0x94) = 0;
+	R(0xa0) = __pa_kernel(used);
+	R(0xa4) = 0;
+	R(0x44) = 1;
+	check(R(0x44) == 1);
+	R(0x70) = ACK_DRIVER | FEATURES_OK | DRIVER_OK;
+	R(0x50) = q;			/* QueueNotify */
+}
+
+/* Wait up to 20 s (TCG, a debug host) for @cond. */
+#define WAIT_FOR(cond) ({						\
+	unsigned long t0 = pvclock_ns(&shared);				\
+	while (!(cond) && pvclock_ns(&shared) - t0 < 20 * SECOND)	\
+		;							\
+	(cond);								\
+})
+
+static int all_zero(const unsigned char *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4096; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+enum verdict test_main(void)
+{
+	static unsigned long pdpt[512] __attribute__((aligned(4096)));
+	unsigned long *pml4 = (unsigned long *)(PV_DIRECT_MAP_BASE + boot_info->boot_pgd);
+
+	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
+	pdpt[0] = NOT_RAM | 0x83;		/* P | W | PS */
+	pml4[0] = __pa_kernel(pdpt) | 0x3;
+
+	check(R(0x00) == 0x74726976);		/* "virt" */
+	check(R(0x04) == 2 && R(0x08) == 5);	/* modern, a balloon */
+	R(0x14) = 0;
+	check(R(0x10) & 1U << F_REPORTING);	/* offered */
+
+	/* 1. A page outside guest memory in the balloon. */
+	start();
+	pfns[0] = 0xfffff;			/* 4 GiB - 4 KiB: not RAM */
+	one_chain(INFLATEQ, __pa_kernel(pfns), 4, 0);
+	check(WAIT_FOR(R(0x70) & NEEDS_RESET));
+	check(used[0] >> 16 == 0);
+	printk("a page outside memory inflated: status %x\n", R(0x70));
+
+	/* 2. A free-page report of a run that is not page aligned. */
+	start();
+	one_chain(REPORTINGQ, __pa_kernel(victim[1]) + 8, 4096, 2 /* WRITE */);
+	check(WAIT_FOR(R(0x70) & NEEDS_RESET));
+	check(used[0] >> 16 == 0);
+	printk("a misaligned report: status %x\n", R(0x70));
+
+	/* 3. A page of the guest's own in the balloon: it comes back zeroed. */
+	memset(victim, 0x5a, sizeof(victim));
+	start();
+	pfns[0] = __pa_kernel(victim[0]) >> 12;
+	one_chain(INFLATEQ, __pa_kernel(pfns), 4, 0);
+	check(WAIT_FOR((used[0] >> 16) == 1));
+	check(!(R(0x70) & NEEDS_RESET));
+	check(all_zero(victim[0]) && victim[1][0] == 0x5a);
+	printk("an inflated page reads back zeroed\n");
+
+	/* 4. A page reported free: zeroed too. */
+	start();
+	one_chain(REPORTINGQ, __pa_kernel(victim[1]), 4096, 2 /* WRITE */);
+	check(WAIT_FOR((used[0] >> 16) == 1));
+	check(!(R(0x70) & NEEDS_RESET));
+	check(all_zero(victim[1]));
+	printk("a page reported free reads back zeroed\n");
+	R(0x70) = 0;
+	return SUCCESS;
+}
