@@ -19,10 +19,10 @@ MOD61		:= $(PV_BUILD)/module/6.1
 copy_module_sources = mkdir -p $(1) && rsync -a --exclude '*.mod.c' --include '*/' \
 	--include '*.[chS]' --include Kbuild --exclude '*' Kbuild drivers include $(1)/
 
-all: module pvrun
+all: module pvrun pvctl
 
 help:
-	@echo "make            pvhost.ko (against KDIR=$(KDIR)) and pvrun"
+	@echo "make            pvhost.ko (against KDIR=$(KDIR)), pvrun and pvctl"
 	@echo "make deps       install what pv needs (Debian packages; once)"
 	@echo "make guest      the pv guest kernel: build/guest/vmlinux"
 	@echo "make rootfs     the default guest initramfs: build/guest/rootfs.cpio"
@@ -46,6 +46,9 @@ module:
 
 pvrun:
 	$(MAKE) -C tools/pvrun
+
+pvctl:
+	$(MAKE) -C tools/pvctl
 
 guest:
 	scripts/build-guest
@@ -95,9 +98,10 @@ soak:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/pvrun clean
+	$(MAKE) -C tools/pvctl clean
 
 distclean: clean
 	rm -rf $(PV_BUILD)
 
-.PHONY: all help deps deb module module-6.1 pvrun guest rootfs debug-host unit lint patches bench soak \
+.PHONY: all help deps deb module module-6.1 pvrun pvctl guest rootfs debug-host unit lint patches bench soak \
 	demo check clean distclean

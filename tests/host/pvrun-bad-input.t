@@ -32,6 +32,10 @@ k="--kernel /pv/tests/pv_note.elf"
 for b in x 1x -1 ""; do
 	expect_error "^pvrun: --balloon $b: not a size \\(try 0 or 64M\\)\$" pvrun $k --balloon "$b"
 done
+touch /tmp/taken.sock
+expect_error "^pvrun: --api-sock /tmp/taken.sock: exists already\$" pvrun $k --api-sock /tmp/taken.sock
+[ -f /tmp/taken.sock ] || fail "pvrun removed a file it did not make"
+expect_error "^pvrun: --api-sock /no/such/dir/s: No such file or directory\$" pvrun $k --api-sock /no/such/dir/s
 for b in 256M 1G 4097K; do
 	expect_error "^pvrun: --balloon $b: less than the guest's memory, in 4 KiB pages, is wanted\$" \
 		pvrun $k --memory 256M --balloon "$b"

@@ -11,10 +11,17 @@
  * (Documentation/pv/mmu.rst).
  *
  * Inflation: the driver takes pages until its balloon holds num_pages
- * (the config space: --balloon SIZE at start), lists them on the inflate
- * queue, and pvrun drops those too; deflated pages (the deflate queue)
- * are simply the guest's again.  VIRTIO_BALLOON_F_MUST_TELL_HOST is not
- * offered: nothing needs to happen before the guest reuses a page.
+ * (the config space: --balloon SIZE at start, then the API's PATCH
+ * /balloon, which tells the driver with a config interrupt), lists them
+ * on the inflate queue, and pvrun drops those too; deflated pages (the
+ * deflate queue) are simply the guest's again.
+ * VIRTIO_BALLOON_F_MUST_TELL_HOST is not offered: nothing needs to
+ * happen before the guest reuses a page.
+ *
+ * Statistics (VIRTIO_BALLOON_F_STATS_VQ): the driver puts one buffer of
+ * (tag, value) pairs on the stats queue; pvrun keeps what it says and
+ * holds the buffer, and gives it back every stats_polling_interval_s
+ * seconds (a timerfd the device thread polls) to ask for fresh values.
  *
  * Every address the guest lists is checked against guest memory; the
  * guest can only drop its own pages.
@@ -25,19 +32,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "devices.h"
 #include "error.h"
 #include "virtio.h"
 
+#define VIRTIO_BALLOON_F_STATS_VQ	1
 #define VIRTIO_BALLOON_F_REPORTING	5
 /* The balloon's page size, whatever the guest's (spec 5.5.6). */
 #define BALLOON_PAGE			4096ULL
 
-/* Queues, as the driver numbers them with what was negotiated. */
+/*
+ * Queues, as the driver numbers them: the ones of features not
+ * negotiated take no number (the stats queue, here).
+ */
 #define INFLATEQ	0
 #define DEFLATEQ	1
-#define REPORTINGQ	2	/* no stats queue offered */
 
 struct balloon_config {
 	uint32_t num_pages;	/* pages the host wants in the balloon */
@@ -48,6 +60,31 @@ static struct balloon_config config;
 static struct vchain chain;
 /* Pages the guest gave up or reported, for the exit counts. */
 static uint64_t dropped_pages;
+static uint64_t guest_size;
+
+/* Statistics, under balloon_dev.lock. */
+static uint64_t stats[BALLOON_STATS_NR];
+static uint32_t stats_seen;		/* bit n: tag n was in the buffer */
+static bool stats_held;			/* the driver's buffer is ours now */
+static uint16_t stats_head;
+static unsigned int stats_interval;	/* seconds; 0: no polling */
+
+static struct virtio_dev balloon_dev;
+
+static bool negotiated(unsigned int bit)
+{
+	return balloon_dev.driver_features & 1ULL << bit;
+}
+
+static unsigned int stats_queue(void)
+{
+	return negotiated(VIRTIO_BALLOON_F_STATS_VQ) ? 2 : ~0U;
+}
+
+static unsigned int reporting_queue(void)
+{
+	return negotiated(VIRTIO_BALLOON_F_STATS_VQ) ? 3 : 2;
+}
 
 /*
  * Drop [@p, @p + @len), guest memory as virtio_gmem() or a chain gives
@@ -119,12 +156,64 @@ static uint32_t balloon_report(struct virtio_dev *dev, struct vchain *c)
 	return 0;
 }
 
+/* Give the held stats buffer back: the driver refills it. */
+static void stats_ask(struct virtio_dev *dev)
+{
+	if (!stats_held)
+		return;
+	stats_held = false;
+	virtio_push(dev, stats_queue(), stats_head, 0);
+	virtio_interrupt(dev, stats_queue());
+}
+
+/* The stats queue: keep what the buffer says, and the buffer. */
+static void stats_take(struct virtio_dev *dev)
+{
+	struct __attribute__((packed)) { uint16_t tag; uint64_t val; } s;
+	size_t off;
+
+	while (virtio_pop(dev, stats_queue(), &chain) == 1) {
+		stats_ask(dev);		/* (one buffer at a time is held) */
+		for (off = 0; off + sizeof(s) <= chain.read_len; off += sizeof(s)) {
+			iov_to_buf(chain.read, chain.nr_read, off, &s, sizeof(s));
+			if (s.tag < BALLOON_STATS_NR) {
+				stats[s.tag] = s.val;
+				stats_seen |= 1U << s.tag;
+			}
+		}
+		stats_head = chain.head;
+		stats_held = true;
+	}
+}
+
 static void balloon_notify(struct virtio_dev *dev)
 {
 	virtio_serve(dev, INFLATEQ, &chain, balloon_inflate);
 	virtio_serve(dev, DEFLATEQ, &chain, balloon_deflate);
-	if (dev->driver_features & 1ULL << VIRTIO_BALLOON_F_REPORTING)
-		virtio_serve(dev, REPORTINGQ, &chain, balloon_report);
+	if (negotiated(VIRTIO_BALLOON_F_STATS_VQ))
+		stats_take(dev);
+	if (negotiated(VIRTIO_BALLOON_F_REPORTING))
+		virtio_serve(dev, reporting_queue(), &chain, balloon_report);
+	dev->input_wanted = stats_interval > 0;
+}
+
+/* The polling timer fired: ask for fresh statistics. */
+static void balloon_input(struct virtio_dev *dev)
+{
+	uint64_t ticks;
+
+	if (read(dev->input_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		pr_warning("virtio-balloon: timer: %s", strerror(errno));
+	if (negotiated(VIRTIO_BALLOON_F_STATS_VQ))
+		stats_ask(dev);
+}
+
+static void balloon_reset(struct virtio_dev *dev)
+{
+	(void)dev;
+	stats_held = false;
+	stats_seen = 0;
+	config.actual = 0;
 }
 
 /* The driver writes actual; num_pages is the host's. */
@@ -133,24 +222,30 @@ static void balloon_config_write(struct virtio_dev *dev, uint32_t off,
 {
 	(void)dev;
 	if (off == offsetof(struct balloon_config, actual) && len == 4)
-		memcpy(&config.actual, data, 4);
+		__atomic_store_n(&config.actual, *(const uint32_t *)data,
+				 __ATOMIC_RELAXED);
 }
 
 static const struct virtio_dev_ops balloon_ops = {
 	.name = "virtio-balloon",
 	.device_id = VIRTIO_ID_BALLOON,
-	.nr_queues = 3,
+	.nr_queues = 4,
 	.notify = balloon_notify,
+	.input = balloon_input,
+	.reset = balloon_reset,
 	.config_write = balloon_config_write,
 };
 
 static struct virtio_dev balloon_dev = {
 	.ops = &balloon_ops,
-	.features = 1ULL << VIRTIO_BALLOON_F_REPORTING,
+	.features = 1ULL << VIRTIO_BALLOON_F_STATS_VQ |
+		    1ULL << VIRTIO_BALLOON_F_REPORTING,
 	.config = &config,
 	.config_len = sizeof(config),
 	.input_fd = -1,
 };
+
+static bool present;
 
 int balloon_add(uint64_t target, uint64_t mem_size, char *err, size_t errlen)
 {
@@ -158,9 +253,19 @@ int balloon_add(uint64_t target, uint64_t mem_size, char *err, size_t errlen)
 		return fail(err, errlen,
 			    "less than the guest's memory, in 4 KiB pages, is wanted");
 	config.num_pages = target / BALLOON_PAGE;
+	guest_size = mem_size;
+	balloon_dev.input_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (balloon_dev.input_fd < 0)
+		return fail(err, errlen, "virtio-balloon: timerfd: %s", strerror(errno));
 	if (virtio_add(&balloon_dev))
 		return fail(err, errlen, "virtio-balloon: too many devices");
+	present = true;
 	return 0;
+}
+
+bool balloon_present(void)
+{
+	return present;
 }
 
 uint64_t balloon_dropped_pages(void)
@@ -170,10 +275,61 @@ uint64_t balloon_dropped_pages(void)
 
 uint32_t balloon_actual_pages(void)
 {
-	uint32_t actual;
+	return __atomic_load_n(&config.actual, __ATOMIC_RELAXED);
+}
+
+uint32_t balloon_target_pages(void)
+{
+	return __atomic_load_n(&config.num_pages, __ATOMIC_RELAXED);
+}
+
+int balloon_set_target(uint64_t bytes, char *err, size_t errlen)
+{
+	if (bytes % BALLOON_PAGE || bytes >= guest_size)
+		return fail(err, errlen, "amount_mib must be less than the guest's %llu MiB",
+			    (unsigned long long)guest_size >> 20);
+	__atomic_store_n(&config.num_pages, bytes / BALLOON_PAGE, __ATOMIC_RELAXED);
+	virtio_config_changed(&balloon_dev);
+	return 0;
+}
+
+unsigned int balloon_stats_interval(void)
+{
+	unsigned int s;
 
 	pthread_mutex_lock(&balloon_dev.lock);
-	actual = config.actual;
+	s = stats_interval;
 	pthread_mutex_unlock(&balloon_dev.lock);
-	return actual;
+	return s;
+}
+
+int balloon_set_stats_interval(unsigned int seconds, char *err, size_t errlen)
+{
+	struct itimerspec t = {
+		.it_value = { .tv_sec = seconds }, .it_interval = { .tv_sec = seconds },
+	};
+
+	if (seconds > 3600)
+		return fail(err, errlen, "stats_polling_interval_s must be at most 3600");
+	pthread_mutex_lock(&balloon_dev.lock);
+	stats_interval = seconds;
+	if (timerfd_settime(balloon_dev.input_fd, 0, &t, NULL)) {
+		pthread_mutex_unlock(&balloon_dev.lock);
+		return fail(err, errlen, "timerfd: %s", strerror(errno));
+	}
+	balloon_dev.input_wanted = seconds > 0;
+	pthread_mutex_unlock(&balloon_dev.lock);
+	virtio_wake(&balloon_dev);	/* it polls the timer from now on */
+	return 0;
+}
+
+uint32_t balloon_stats(uint64_t *out)
+{
+	uint32_t seen;
+
+	pthread_mutex_lock(&balloon_dev.lock);
+	memcpy(out, stats, sizeof(stats));
+	seen = stats_seen;
+	pthread_mutex_unlock(&balloon_dev.lock);
+	return seen;
 }

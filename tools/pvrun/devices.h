@@ -41,9 +41,19 @@ int console_add(char *err, size_t errlen);
 int rng_add(char *err, size_t errlen);
 /* --balloon SIZE: virtio-balloon, SIZE bytes taken back at start (0: none) */
 int balloon_add(uint64_t target, uint64_t mem_size, char *err, size_t errlen);
+bool balloon_present(void);
 /* Pages the guest gave back so far (inflated or reported free). */
 uint64_t balloon_dropped_pages(void);
 /* Pages in the balloon, as the guest's driver last said (config actual). */
 uint32_t balloon_actual_pages(void);
+/* The pages the host wants in the balloon, and a new target (4 KiB pages). */
+uint32_t balloon_target_pages(void);
+int balloon_set_target(uint64_t bytes, char *err, size_t errlen);
+/* Statistics: polled every @seconds (0: never), as the driver last gave them. */
+#define BALLOON_STATS_NR	10	/* the spec's tags 0..9 */
+unsigned int balloon_stats_interval(void);
+int balloon_set_stats_interval(unsigned int seconds, char *err, size_t errlen);
+/* Fills @out[BALLOON_STATS_NR]; returns the tags seen (bit n: tag n). */
+uint32_t balloon_stats(uint64_t *out);
 
 #endif

@@ -26,12 +26,14 @@
 #include <pv/abi.h>
 #include <pv/pvhost.h>
 
+#include "api.h"
 #include "boot.h"
 #include "devices.h"
 #include "error.h"
 #include "image.h"
 #include "size.h"
 #include "virtio.h"
+#include "vmstate.h"
 
 #define PVRUN_VERSION	"0.1"
 /* Where the pv-guest package puts the default guest (pvrun.rst). */
@@ -229,6 +231,8 @@ static void print_counts(const char *what, const __u64 *v, unsigned int n)
 
 /* --balloon was given. */
 static bool with_balloon;
+/* --api-sock was given. */
+static bool api_socket;
 
 static void print_exit_counts(void)
 {
@@ -281,6 +285,7 @@ static int run_vcpu(int sys, int vcpu)
 					dumped = dump_generation;
 					dump_vcpu(vcpu);
 				}
+				vm_park();	/* while the API has it paused */
 				continue;
 			}
 			die("PV_RUN: %s", strerror(errno));
@@ -400,6 +405,7 @@ static void *vcpu_thread(void *fd)
 static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus,
 		     bool console_input)
 {
+	char why[160];
 	unsigned int i;
 	pthread_t t;
 	int err;
@@ -425,8 +431,11 @@ static int run_guest(int sys, const int *vcpus, unsigned int nr_vcpus,
 			    strerror(err));
 		vcpu_threads[nr_threads++] = t;
 	}
+	vm_state_init(vcpu_threads, nr_threads);
 	raw_tty();
 	virtio_start();
+	if (api_socket && api_serve(PVRUN_VERSION, why, sizeof(why)))
+		die("%s", why);
 	err = console_input ? pthread_create(&t, NULL, console_input_thread, NULL) : 0;
 	if (err)
 		die("cannot start the console input thread: %s", strerror(err));
@@ -439,7 +448,7 @@ static void usage(FILE *f)
 	fputs("usage: pvrun [--kernel FILE] [--initrd FILE] [--append ARGS] [--memory SIZE]\n"
 	      "             [--disk PATH[,ro]]... [--net tap=NAME[,mac=MAC]]...\n"
 	      "             [--console pv|virtio] [--smp N] [--balloon SIZE]\n"
-	      "             [--exit-counts]\n"
+	      "             [--api-sock PATH] [--exit-counts]\n"
 	      "       pvrun --version | --help\n"
 	      "\n"
 	      "Run a pv guest kernel under pvhost.ko.\n"
@@ -462,6 +471,7 @@ static void usage(FILE *f)
 	      "  -s, --smp N         vCPUs, 1 to 64 (default 1)\n"
 	      "  -b, --balloon SIZE  virtio-balloon: the guest gives back free memory;\n"
 	      "                      SIZE (0, 64M, ...) it gives up at start\n"
+	      "      --api-sock PATH serve Firecracker's HTTP API on Unix socket PATH\n"
 	      "      --exit-counts   at the end, how often the guest exited and why\n"
 	      "  -V, --version       print versions of pvrun and pvhost.ko\n"
 	      "  -h, --help          this text\n", f);
@@ -479,6 +489,7 @@ int main(int argc, char **argv)
 		{ "net",	required_argument,	NULL, 'n' },
 		{ "console",	required_argument,	NULL, 'c' },
 		{ "balloon",	required_argument,	NULL, 'b' },
+		{ "api-sock",	required_argument,	NULL, 'A' },
 		{ "exit-counts", no_argument,		NULL, 'E' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -486,6 +497,7 @@ int main(int argc, char **argv)
 	};
 	const char *kernel = NULL, *initrd = NULL, *memory = "256M", *smp = "1";
 	const char *console = "pv", *append = "", *balloon = NULL;
+	const char *api_sock = NULL;
 	static struct disk_spec disks[VIRTIO_MAX_DEVICES];
 	static struct net_spec nets[VIRTIO_MAX_DEVICES];
 	static char cmdline[PV_BOOT_CMDLINE_SIZE];
@@ -528,6 +540,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			balloon = optarg;
+			break;
+		case 'A':
+			api_sock = optarg;
 			break;
 		case 'm':
 			memory = optarg;
@@ -623,6 +638,11 @@ int main(int argc, char **argv)
 	if (initrd)
 		bp.initrd = map_file(initrd, &bp.initrd_len);
 
+	if (api_sock) {
+		if (api_listen(api_sock, why, sizeof(why)))
+			die("%s", why);
+		api_socket = true;
+	}
 	sys = open_pvhost(&api);
 	create_guest(sys, kernel, &bp, mem_size, vcpus);
 	atexit(print_exit_counts);

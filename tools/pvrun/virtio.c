@@ -113,6 +113,8 @@ int virtio_cmdline(char *cmdline, size_t size)
 	return 0;
 }
 
+static void kick(struct virtio_dev *dev);
+
 static void raise_line(struct virtio_dev *dev, uint32_t why)
 {
 	uint64_t one = 1;
@@ -121,6 +123,17 @@ static void raise_line(struct virtio_dev *dev, uint32_t why)
 	/* Only a counter at its maximum fails: the line is raised anyway. */
 	if (write(dev->irq_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
 		pr_warning("%s: interrupt: %s", dev->ops->name, strerror(errno));
+}
+
+void virtio_config_changed(struct virtio_dev *dev)
+{
+	__atomic_fetch_add(&dev->config_generation, 1, __ATOMIC_SEQ_CST);
+	raise_line(dev, ISR_CONFIG);
+}
+
+void virtio_wake(struct virtio_dev *dev)
+{
+	kick(dev);
 }
 
 void virtio_broken(struct virtio_dev *dev, const char *why)
@@ -286,7 +299,7 @@ static uint32_t reg_read(struct virtio_dev *dev, uint32_t off)
 	case REG_STATUS:
 		return dev->status;
 	case REG_CONFIG_GENERATION:
-		return 0;
+		return __atomic_load_n(&dev->config_generation, __ATOMIC_SEQ_CST);
 	}
 	return 0;
 }

@@ -28,7 +28,7 @@
 #define VIRTIO_MAX_DEVICES	32
 /* Device n interrupts on line n + 1: a device line, never an IPI line. */
 _Static_assert(VIRTIO_MAX_DEVICES + 1 < PV_LINE_IPI_FIRST, "too many devices for the lines");
-#define VIRTIO_MAX_QUEUES	3
+#define VIRTIO_MAX_QUEUES	4
 
 /* Device IDs (spec 5) */
 #define VIRTIO_ID_NET		1
@@ -92,6 +92,7 @@ struct virtio_dev {
 	struct virtq vq[VIRTIO_MAX_QUEUES];
 
 	uint32_t isr;			/* InterruptStatus, atomic */
+	uint32_t config_generation;	/* ConfigGeneration, atomic */
 };
 
 /* virtio_init - say where the first device's window goes (above RAM) */
@@ -132,6 +133,13 @@ void *virtio_gmem(uint64_t gpa, uint64_t len);
 
 /* Take the next chain of queue @qi: 1, 0 (none) or -1 (device broken). */
 int virtio_pop(struct virtio_dev *dev, unsigned int qi, struct vchain *c);
+/*
+ * The device changed its config space (from any thread): a new
+ * ConfigGeneration and a config interrupt.
+ */
+void virtio_config_changed(struct virtio_dev *dev);
+/* Wake the device's thread (it polls input_fd again if input_wanted). */
+void virtio_wake(struct virtio_dev *dev);
 /* The guest broke a rule (@why): stop, and say the device needs a reset. */
 void virtio_broken(struct virtio_dev *dev, const char *why);
 /* Give a chain back; the interrupt waits for virtio_interrupt(). */
