@@ -6,7 +6,9 @@
  * inflate queue, and a free-page report of a misaligned run, each make
  * the device ask for a reset while the VM goes on; after a reset, a page
  * of the guest's own put in the balloon, and another reported free, read
- * back as zeros (pvrun dropped them, and pvhost saw the drop at once).
+ * back as zeros (pvrun dropped them, and pvhost saw the drop at once);
+ * and a statistics buffer of garbage (unknown tags, a length that is no
+ * whole number of entries) is taken and held, the device unharmed.
  */
 #include "lib/pv_guest.h"
 
@@ -20,6 +22,7 @@
 #define FEATURES_OK	8
 #define DRIVER_OK	4
 #define NEEDS_RESET	0x40
+#define F_STATS		1
 #define F_REPORTING	5
 
 #define INFLATEQ	0
@@ -33,18 +36,23 @@ static volatile unsigned int used[2 + 2 * QSIZE] __attribute__((aligned(4)));
 static unsigned int pfns[4];
 static unsigned char victim[2][4096] __attribute__((aligned(4096)));
 
-/* Reset, then negotiate VERSION_1 and free page reporting. */
-static void start(void)
+/* Reset, then negotiate VERSION_1, free page reporting and @more. */
+static void start_with(unsigned int more)
 {
 	R(0x70) = 0;
 	check(R(0x70) == 0);
 	R(0x70) = ACK_DRIVER;
 	R(0x24) = 0;
-	R(0x20) = 1U << F_REPORTING;
+	R(0x20) = 1U << F_REPORTING | more;
 	R(0x24) = 1;
 	R(0x20) = 1;			/* bit 32: VIRTIO_F_VERSION_1 */
 	R(0x70) = ACK_DRIVER | FEATURES_OK;
 	check(R(0x70) & FEATURES_OK);
+}
+
+static void start(void)
+{
+	start_with(0);
 }
 
 /* Queue @q with one chain, descriptor 0, and the device started. */
@@ -96,6 +104,7 @@ enum verdict test_main(void)
 {
 	static unsigned long pdpt[512] __attribute__((aligned(4096)));
 	unsigned long *pml4 = (unsigned long *)(PV_DIRECT_MAP_BASE + boot_info->boot_pgd);
+	unsigned long t_stats;
 
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
 	pdpt[0] = NOT_RAM | 0x83;		/* P | W | PS */
@@ -138,6 +147,20 @@ enum verdict test_main(void)
 	check(!(R(0x70) & NEEDS_RESET));
 	check(all_zero(victim[1]));
 	printk("a page reported free reads back zeroed\n");
+
+	/* 5. Statistics of garbage: 17 bytes, tags 0xffff and 3. */
+	start_with(1U << F_STATS);
+	t_stats = pvclock_ns(&shared);
+	memset(victim[0], 0xff, 17);
+	victim[0][10] = 3;
+	victim[0][11] = 0;
+	one_chain(2 /* the stats queue */, __pa_kernel(victim[0]), 17, 0);
+	/* Half a second for the device thread to take it, wrongly or not. */
+	while (pvclock_ns(&shared) - t_stats < SECOND / 2)
+		;
+	check(!(R(0x70) & NEEDS_RESET));
+	check(used[0] >> 16 == 0);		/* held, not given back */
+	printk("a statistics buffer of garbage is held\n");
 	R(0x70) = 0;
 	return SUCCESS;
 }

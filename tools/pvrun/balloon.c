@@ -208,12 +208,16 @@ static void balloon_input(struct virtio_dev *dev)
 		stats_ask(dev);
 }
 
+/*
+ * A reset drops the held statistics buffer (its queue is gone).  actual
+ * stays what the driver last said: Linux resets its devices at shutdown,
+ * and --exit-counts reports what the balloon held.
+ */
 static void balloon_reset(struct virtio_dev *dev)
 {
 	(void)dev;
 	stats_held = false;
 	stats_seen = 0;
-	config.actual = 0;
 }
 
 /* The driver writes actual; num_pages is the host's. */
