@@ -10,18 +10,15 @@
  * and a statistics buffer of garbage (unknown tags, a length that is no
  * whole number of entries) is taken and held, the device unharmed.
  */
-#include "lib/pv_guest.h"
+#include "lib/virtio_mmio.h"
 
-#define NOT_RAM		(3UL << 30)	/* mapped at VA 0 with a 1 GiB page */
-#define DEV		0x10001000UL	/* 0xd0001000: the second device */
-#define R(off)		(*(volatile unsigned int *)(DEV + (off)))
-#define QSIZE		16
-#define SECOND		1000000000UL
-
-#define ACK_DRIVER	3
-#define FEATURES_OK	8
-#define DRIVER_OK	4
-#define NEEDS_RESET	0x40
+#define DEV		VMMIO_DEV(1)	/* 0xd0001000: the second device */
+#define R(off)		VMMIO_REG(DEV, off)
+#define QSIZE		VQ_SIZE
+#define ACK_DRIVER	VMMIO_ACK_DRIVER
+#define FEATURES_OK	VMMIO_FEATURES_OK
+#define DRIVER_OK	VMMIO_DRIVER_OK
+#define NEEDS_RESET	VMMIO_NEEDS_RESET
 #define F_STATS		1
 #define F_REPORTING	5
 
@@ -29,8 +26,7 @@
 #define REPORTINGQ	2
 
 static struct pv_vcpu_shared shared __attribute__((aligned(4096)));
-static struct { unsigned long addr; unsigned int len; unsigned short flags, next; }
-	desc[QSIZE] __attribute__((aligned(16)));
+static struct vq_desc desc[QSIZE] __attribute__((aligned(16)));
 static volatile unsigned short avail[3 + QSIZE] __attribute__((aligned(2)));
 static volatile unsigned int used[2 + 2 * QSIZE] __attribute__((aligned(4)));
 static unsigned int pfns[4];
@@ -70,25 +66,14 @@ static void one_chain(unsigned int q, unsigned long addr, unsigned int len,
 	R(0x30) = q;
 	check(R(0x34) == 256);		/* QueueNumMax */
 	R(0x38) = QSIZE;
-	R(0x80) = __pa_kernel(desc);
-	R(0x84) = 0;
-	R(0x90) = __pa_kernel(avail);
-	R(0x94) = 0;
-	R(0xa0) = __pa_kernel(used);
-	R(0xa4) = 0;
+	vmmio_place_queue(DEV, __pa_kernel(desc), __pa_kernel(avail), __pa_kernel(used));
 	R(0x44) = 1;
 	check(R(0x44) == 1);
 	R(0x70) = ACK_DRIVER | FEATURES_OK | DRIVER_OK;
 	R(0x50) = q;			/* QueueNotify */
 }
 
-/* Wait up to 20 s (TCG, a debug host) for @cond. */
-#define WAIT_FOR(cond) ({						\
-	unsigned long t0 = pvclock_ns(&shared);				\
-	while (!(cond) && pvclock_ns(&shared) - t0 < 20 * SECOND)	\
-		;							\
-	(cond);								\
-})
+#define WAIT_FOR(cond)	VMMIO_WAIT_FOR(&shared, cond)
 
 static int all_zero(const unsigned char *p)
 {
@@ -107,8 +92,7 @@ enum verdict test_main(void)
 	unsigned long t_stats;
 
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
-	pdpt[0] = NOT_RAM | 0x83;		/* P | W | PS */
-	pml4[0] = __pa_kernel(pdpt) | 0x3;
+	vmmio_map(pml4, pdpt);
 
 	check(R(0x00) == 0x74726976);		/* "virt" */
 	check(R(0x04) == 2 && R(0x08) == 5);	/* modern, a balloon */

@@ -7,23 +7,18 @@
  * interrupt) while the VM goes on, and after a reset a good chain comes
  * back filled with random bytes.
  */
-#include "lib/pv_guest.h"
+#include "lib/virtio_mmio.h"
 
-#define NOT_RAM		(3UL << 30)	/* mapped at VA 0 with a 1 GiB page */
-#define DEV		0x10000000UL	/* 0xd0000000: the first device */
-#define R(off)		(*(volatile unsigned int *)(DEV + (off)))
-#define QSIZE		16
-#define SECOND		1000000000UL
-
-/* Status bits, registers (virtio 1.x, 4.2.2) */
-#define ACK_DRIVER	3
-#define FEATURES_OK	8
-#define DRIVER_OK	4
-#define NEEDS_RESET	0x40
+#define DEV		VMMIO_DEV(0)	/* 0xd0000000: the first device */
+#define R(off)		VMMIO_REG(DEV, off)
+#define QSIZE		VQ_SIZE
+#define ACK_DRIVER	VMMIO_ACK_DRIVER
+#define FEATURES_OK	VMMIO_FEATURES_OK
+#define DRIVER_OK	VMMIO_DRIVER_OK
+#define NEEDS_RESET	VMMIO_NEEDS_RESET
 
 static struct pv_vcpu_shared shared __attribute__((aligned(4096)));
-static struct { unsigned long addr; unsigned int len; unsigned short flags, next; }
-	desc[QSIZE] __attribute__((aligned(16)));
+static struct vq_desc desc[QSIZE] __attribute__((aligned(16)));
 static volatile unsigned short avail[3 + QSIZE] __attribute__((aligned(2)));
 static volatile unsigned int used[2 + 2 * QSIZE] __attribute__((aligned(4)));
 static unsigned char buf[16];
@@ -43,23 +38,8 @@ static void start(void)
 	R(0x38) = QSIZE;
 }
 
-static void place_queue(unsigned long d, unsigned long a, unsigned long u)
-{
-	R(0x80) = d;
-	R(0x84) = d >> 32;
-	R(0x90) = a;
-	R(0x94) = a >> 32;
-	R(0xa0) = u;
-	R(0xa4) = u >> 32;
-}
-
-/* Wait up to 20 s (TCG, a debug host) for @cond. */
-#define WAIT_FOR(cond) ({						\
-	unsigned long t0 = pvclock_ns(&shared);				\
-	while (!(cond) && pvclock_ns(&shared) - t0 < 20 * SECOND)	\
-		;							\
-	(cond);								\
-})
+#define place_queue(d, a, u)	vmmio_place_queue(DEV, d, a, u)
+#define WAIT_FOR(cond)		VMMIO_WAIT_FOR(&shared, cond)
 
 enum verdict test_main(void)
 {
@@ -68,8 +48,7 @@ enum verdict test_main(void)
 	unsigned int i, nonzero = 0;
 
 	check(hypercall2(PV_HC_VCPU_REGISTER, __pa_kernel(&shared), 0) == 0);
-	pdpt[0] = NOT_RAM | 0x83;		/* P | W | PS */
-	pml4[0] = __pa_kernel(pdpt) | 0x3;
+	vmmio_map(pml4, pdpt);
 
 	check(R(0x00) == 0x74726976);		/* "virt" */
 	check(R(0x04) == 2 && R(0x08) == 4);	/* modern, an entropy source */

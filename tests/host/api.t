@@ -13,16 +13,6 @@ timeout 400 pvrun --memory 512M --balloon 0 --api-sock $sock --kernel /pv/vmlinu
 pid=$!
 exec 3> /tmp/api.in
 
-wait_for()
-{
-	for i in $(seq 300); do
-		tr -d '\r' < $out | grep -q "$1" && return 0
-		sleep 1
-	done
-	killall -9 pvrun 2>/dev/null
-	tail -n 10 $out
-	fail "waited in vain for '$1'"
-}
 # api METHOD PATH [BODY]: the status line's code, then the body, on stdout
 api()
 {

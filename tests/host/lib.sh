@@ -21,6 +21,20 @@ expect_error()
 
 module_loaded() { grep -q '^pvhost ' /proc/modules; }
 
+# wait_for TEXT: until the console output in $out (a pvrun the test
+# started) has a line matching TEXT, at most 300 s; else pvrun is killed
+# and the test fails, showing the output's end.
+wait_for()
+{
+	for i in $(seq 300); do
+		tr -d '\r' < "$out" | grep -q "$1" && return 0
+		sleep 1
+	done
+	killall -9 pvrun 2>/dev/null
+	tail -n 10 "$out"
+	fail "waited in vain for '$1'"
+}
+
 # linux_pvtest KERNEL: boot KERNEL with 4 vCPUs and linux-test.cpio, which
 # runs pvtest and pvsmp and powers off; pvrun must exit 0, the guest see
 # 4 CPUs, every pvtest and pvsmp case pass and the kernel complain of

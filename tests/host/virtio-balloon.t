@@ -13,17 +13,6 @@ timeout 400 pvrun --memory 1G --balloon 32M --exit-counts --kernel /pv/vmlinux \
 pid=$!
 exec 3> /tmp/balloon.in
 
-# wait_for TEXT: until pvrun's output has TEXT (at most 300 s)
-wait_for()
-{
-	for i in $(seq 300); do
-		tr -d '\r' < $out | grep -q "$1" && return 0
-		sleep 1
-	done
-	killall -9 pvrun 2>/dev/null
-	tail -n 10 $out
-	fail "waited in vain for '$1'"
-}
 # pvrun's resident memory, in KiB
 rss() { awk '/^VmRSS:/ { print $2 }' /proc/$(pidof pvrun)/status; }
 

@@ -11,17 +11,6 @@ timeout 280 /pv/tests/pty_run pvrun --console virtio --kernel /pv/vmlinux \
 pid=$!
 exec 3> /tmp/vcon.in
 
-# wait_for TEXT: until pvrun's output has TEXT (at most 250 s)
-wait_for()
-{
-	for i in $(seq 250); do
-		tr -d '\r' < $out | grep -q "$1" && return 0
-		sleep 1
-	done
-	killall -9 pvrun 2>/dev/null
-	tail -n 10 $out
-	fail "waited in vain for '$1'"
-}
 
 wait_for 'built-in shell'
 sleep 1

@@ -178,36 +178,29 @@ static struct reply get_balloon(void)
 			  "stats_polling_interval_s", (int)balloon_stats_interval()) };
 }
 
-/* PATCH /balloon {"amount_mib": N} */
-static struct reply patch_balloon(const struct request *req)
+static int set_target(long long mib, char *why, size_t len)
 {
-	static const char *const fields[] = { "amount_mib", NULL };
-	char why[160];
-	struct reply r;
-	long long mib;
-	json_t *o;
-
-	if (!balloon_present())
-		return no_balloon();
-	o = object_body(req, fields, &r);
-	if (!o)
-		return r;
-	mib = number_field(o, "amount_mib", 0, 1LL << 30, &r);
-	json_decref(o);
-	if (mib < 0)
-		return r;
-	if (balloon_set_target((unsigned long long)mib << 20, why, sizeof(why)))
-		return fault("%s", why);
-	return no_content();
+	return balloon_set_target((unsigned long long)mib << 20, why, len);
 }
 
-/* PATCH /balloon/statistics {"stats_polling_interval_s": N} */
-static struct reply patch_balloon_stats(const struct request *req)
+static int set_interval(long long seconds, char *why, size_t len)
 {
-	static const char *const fields[] = { "stats_polling_interval_s", NULL };
+	return balloon_set_stats_interval(seconds, why, len);
+}
+
+/*
+ * PATCH of the balloon with a body of one number @field, @min to @max,
+ * which @set takes (or refuses, saying why).
+ */
+static struct reply patch_balloon_number(const struct request *req,
+					 const char *field, long long min,
+					 long long max,
+					 int (*set)(long long n, char *why, size_t len))
+{
+	const char *const fields[] = { field, NULL };
 	char why[160];
 	struct reply r;
-	long long s;
+	long long n;
 	json_t *o;
 
 	if (!balloon_present())
@@ -215,11 +208,11 @@ static struct reply patch_balloon_stats(const struct request *req)
 	o = object_body(req, fields, &r);
 	if (!o)
 		return r;
-	s = number_field(o, "stats_polling_interval_s", 0, 3600, &r);
+	n = number_field(o, field, min, max, &r);
 	json_decref(o);
-	if (s < 0)
+	if (n < 0)
 		return r;
-	if (balloon_set_stats_interval(s, why, sizeof(why)))
+	if (set(n, why, sizeof(why)))
 		return fault("%s", why);
 	return no_content();
 }
@@ -269,14 +262,15 @@ static struct reply route(const char *method, const char *url,
 		return patch_vm(req);
 	if (get && !strcmp(url, "/balloon"))
 		return get_balloon();
-	if (patch && !strcmp(url, "/balloon"))
-		return patch_balloon(req);
+	if (patch && !strcmp(url, "/balloon"))	/* {"amount_mib": N} */
+		return patch_balloon_number(req, "amount_mib", 0, 1LL << 30, set_target);
 	if (put && !strcmp(url, "/balloon"))
 		return fault("pvrun gives the balloon at start (--balloon SIZE); PATCH /balloon changes its size");
 	if (get && !strcmp(url, "/balloon/statistics"))
 		return get_balloon_stats();
 	if (patch && !strcmp(url, "/balloon/statistics"))
-		return patch_balloon_stats(req);
+		return patch_balloon_number(req, "stats_polling_interval_s", 0, 3600,
+					    set_interval);
 	if (put && (!strcmp(url, "/snapshot/create") || !strcmp(url, "/snapshot/load")))
 		return fault("snapshots are not supported yet");
 	return fault("Invalid request method and/or path: %s %s", method, url);
