@@ -127,6 +127,26 @@ static void test_chain(void **state)
 	assert_false(virtq_wants_interrupt(&q));
 }
 
+/*
+ * A chain the device holds (the balloon's statistics buffer) while the
+ * driver turns its queue off and writes another size: giving it back
+ * writes nothing, and divides by no size of 0.
+ */
+static void test_push_after_disable(void **state)
+{
+	(void)state;
+	set_desc(0, 0x8000, 16, 0, 0);
+	offer(0);
+	assert_int_equal(virtq_pop(&q, &mem, &c), 1);
+	q.ready = false;
+	q.num = 0;
+	virtq_push(&q, c.head, 0);
+	assert_int_equal(used()[1], 0);
+	q.num = 1U << 16;
+	virtq_push(&q, c.head, 0);
+	assert_int_equal(used()[1], 0);
+}
+
 static void test_indirect(void **state)
 {
 	struct vring_desc *table = (struct vring_desc *)(mem.base + 0x4000);
@@ -294,6 +314,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_enable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_push_after_disable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_indirect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_chains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),

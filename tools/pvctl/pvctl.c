@@ -69,6 +69,8 @@ static long request(const char *sock, const char *method, const char *path,
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, take);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	/* A pause may take 5 s; nothing takes a minute. */
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	if (body) {
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
@@ -98,6 +100,8 @@ static void call(const char *sock, const char *method, const char *path,
 	long status;
 
 	json_decref(body);
+	if (!body && strcmp(method, "GET"))
+		die("%s %s: an argument that is not UTF-8", method, path);
 	if (body && !text)
 		die("cannot make the request's JSON");
 	status = request(sock, method, path, text, &a);

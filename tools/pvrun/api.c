@@ -44,6 +44,7 @@ struct reply {
 };
 
 static const char *socket_path;
+static struct stat socket_made;	/* what bind() made: only that is removed */
 static int listen_fd = -1;
 static const char *pvrun_version;
 static const char *instance_id = "anonymous-instance";
@@ -56,11 +57,17 @@ static struct reply fault(const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
+	json_t *body;
+
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return (struct reply){ MHD_HTTP_BAD_REQUEST,
-			       json_pack("{s:s}", "fault_message", msg) };
+	/* (A path or a name that is not UTF-8 cannot go into JSON as it is.) */
+	body = json_pack("{s:s}", "fault_message", msg);
+	if (!body)
+		body = json_pack("{s:s}", "fault_message",
+				 "the request was not understood (not UTF-8)");
+	return (struct reply){ MHD_HTTP_BAD_REQUEST, body };
 }
 
 static struct reply no_content(void)
@@ -333,14 +340,19 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 static void remove_socket(void)
 {
-	unlink(socket_path);
+	struct stat st;
+
+	if (!lstat(socket_path, &st) && st.st_dev == socket_made.st_dev &&
+	    st.st_ino == socket_made.st_ino)
+		unlink(socket_path);
 }
 
 int api_listen(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	mode_t old_mask;
 	struct stat st;
-	int fd;
+	int fd, made;
 
 	if (strlen(path) >= sizeof(a.sun_path))
 		return fail(err, errlen, "--api-sock %s: longer than %zu bytes", path,
@@ -352,8 +364,14 @@ int api_listen(const char *path, char *err, size_t errlen)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return fail(err, errlen, "--api-sock: socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 16)) {
+	/* Only pvrun's user may connect: mode 0600 (pvrun has one thread yet). */
+	old_mask = umask(077);
+	made = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	umask(old_mask);
+	if (made || listen(fd, 16) || lstat(path, &socket_made)) {
 		fail(err, errlen, "--api-sock %s: %s", path, strerror(errno));
+		if (!made)
+			unlink(path);
 		close(fd);
 		return -1;
 	}
@@ -369,6 +387,9 @@ int api_serve(const char *version, char *err, size_t errlen)
 	if (!MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
 			      answer, NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd,
 			      MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+			      /* Idle or piled-up clients do not pile up memory. */
+			      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+			      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16,
 			      MHD_OPTION_END))
 		return fail(err, errlen, "--api-sock %s: the HTTP server did not start",
 			    socket_path);

@@ -43,6 +43,13 @@
 #define VIRTIO_BALLOON_F_REPORTING	5
 /* The balloon's page size, whatever the guest's (spec 5.5.6). */
 #define BALLOON_PAGE			4096ULL
+/*
+ * The most a chain may list: Linux sends 256 page numbers (1 KiB) per
+ * inflate buffer and 10 statistics; more is a guest keeping the device
+ * thread (and dev->lock) busy for nothing.
+ */
+#define BALLOON_MAX_PFN_BYTES		(64 * 1024)
+#define BALLOON_MAX_STATS_BYTES		1024
 
 /*
  * Queues, as the driver numbers them: the ones of features not
@@ -62,9 +69,11 @@ static struct vchain chain;
 static uint64_t dropped_pages;
 static uint64_t guest_size;
 
-/* Statistics, under balloon_dev.lock. */
+/* Statistics: the values under stats_lock (the API reads them) ... */
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t stats[BALLOON_STATS_NR];
 static uint32_t stats_seen;		/* bit n: tag n was in the buffer */
+/* ... the buffer under balloon_dev.lock, the interval atomic. */
 static bool stats_held;			/* the driver's buffer is ours now */
 static uint16_t stats_head;
 static unsigned int stats_interval;	/* seconds; 0: no polling */
@@ -104,12 +113,18 @@ static int drop(void *p, uint64_t len)
 /* The inflate queue: little-endian 32-bit page frame numbers, 4 KiB each. */
 static uint32_t balloon_inflate(struct virtio_dev *dev, struct vchain *c)
 {
+	static uint32_t pfns[BALLOON_MAX_PFN_BYTES / 4];
 	uint64_t first = 0, run = 0;
-	uint32_t pfn;
-	size_t off;
+	size_t i, n;
 
-	for (off = 0; off + sizeof(pfn) <= c->read_len; off += sizeof(pfn)) {
-		iov_to_buf(c->read, c->nr_read, off, &pfn, sizeof(pfn));
+	if (c->read_len > sizeof(pfns)) {
+		virtio_broken(dev, "the guest listed more pages in one buffer than a driver does");
+		return 0;
+	}
+	n = iov_to_buf(c->read, c->nr_read, 0, pfns, c->read_len) / sizeof(pfns[0]);
+	for (i = 0; i < n; i++) {
+		uint32_t pfn = pfns[i];
+
 		/* Runs of consecutive pages go in one call. */
 		if (run && pfn == first + run) {
 			run++;
@@ -169,18 +184,25 @@ static void stats_ask(struct virtio_dev *dev)
 /* The stats queue: keep what the buffer says, and the buffer. */
 static void stats_take(struct virtio_dev *dev)
 {
-	struct __attribute__((packed)) { uint16_t tag; uint64_t val; } s;
-	size_t off;
+	struct __attribute__((packed)) { uint16_t tag; uint64_t val; }
+		s[BALLOON_MAX_STATS_BYTES / 10];
+	size_t i, n;
 
 	while (virtio_pop(dev, stats_queue(), &chain) == 1) {
 		stats_ask(dev);		/* (one buffer at a time is held) */
-		for (off = 0; off + sizeof(s) <= chain.read_len; off += sizeof(s)) {
-			iov_to_buf(chain.read, chain.nr_read, off, &s, sizeof(s));
-			if (s.tag < BALLOON_STATS_NR) {
-				stats[s.tag] = s.val;
-				stats_seen |= 1U << s.tag;
+		if (chain.read_len > sizeof(s)) {
+			virtio_broken(dev, "the guest gave more statistics than there are");
+			return;
+		}
+		n = iov_to_buf(chain.read, chain.nr_read, 0, s, chain.read_len) / sizeof(s[0]);
+		pthread_mutex_lock(&stats_lock);
+		for (i = 0; i < n; i++) {
+			if (s[i].tag < BALLOON_STATS_NR) {
+				stats[s[i].tag] = s[i].val;
+				stats_seen |= 1U << s[i].tag;
 			}
 		}
+		pthread_mutex_unlock(&stats_lock);
 		stats_head = chain.head;
 		stats_held = true;
 	}
@@ -194,7 +216,7 @@ static void balloon_notify(struct virtio_dev *dev)
 		stats_take(dev);
 	if (negotiated(VIRTIO_BALLOON_F_REPORTING))
 		virtio_serve(dev, reporting_queue(), &chain, balloon_report);
-	dev->input_wanted = stats_interval > 0;
+	dev->input_wanted = __atomic_load_n(&stats_interval, __ATOMIC_RELAXED) > 0;
 }
 
 /* The polling timer fired: ask for fresh statistics. */
@@ -217,7 +239,9 @@ static void balloon_reset(struct virtio_dev *dev)
 {
 	(void)dev;
 	stats_held = false;
+	pthread_mutex_lock(&stats_lock);
 	stats_seen = 0;
+	pthread_mutex_unlock(&stats_lock);
 }
 
 /* The driver writes actual; num_pages is the host's. */
@@ -299,12 +323,7 @@ int balloon_set_target(uint64_t bytes, char *err, size_t errlen)
 
 unsigned int balloon_stats_interval(void)
 {
-	unsigned int s;
-
-	pthread_mutex_lock(&balloon_dev.lock);
-	s = stats_interval;
-	pthread_mutex_unlock(&balloon_dev.lock);
-	return s;
+	return __atomic_load_n(&stats_interval, __ATOMIC_RELAXED);
 }
 
 int balloon_set_stats_interval(unsigned int seconds, char *err, size_t errlen)
@@ -315,14 +334,11 @@ int balloon_set_stats_interval(unsigned int seconds, char *err, size_t errlen)
 
 	if (seconds > 3600)
 		return fail(err, errlen, "stats_polling_interval_s must be at most 3600");
-	pthread_mutex_lock(&balloon_dev.lock);
-	stats_interval = seconds;
-	if (timerfd_settime(balloon_dev.input_fd, 0, &t, NULL)) {
-		pthread_mutex_unlock(&balloon_dev.lock);
+	/* (Not dev->lock: a busy device must not hold the API up.) */
+	if (timerfd_settime(balloon_dev.input_fd, 0, &t, NULL))
 		return fail(err, errlen, "timerfd: %s", strerror(errno));
-	}
-	balloon_dev.input_wanted = seconds > 0;
-	pthread_mutex_unlock(&balloon_dev.lock);
+	__atomic_store_n(&stats_interval, seconds, __ATOMIC_RELAXED);
+	__atomic_store_n(&balloon_dev.input_wanted, seconds > 0, __ATOMIC_RELAXED);
 	virtio_wake(&balloon_dev);	/* it polls the timer from now on */
 	return 0;
 }
@@ -331,9 +347,9 @@ uint32_t balloon_stats(uint64_t *out)
 {
 	uint32_t seen;
 
-	pthread_mutex_lock(&balloon_dev.lock);
+	pthread_mutex_lock(&stats_lock);
 	memcpy(out, stats, sizeof(stats));
 	seen = stats_seen;
-	pthread_mutex_unlock(&balloon_dev.lock);
+	pthread_mutex_unlock(&stats_lock);
 	return seen;
 }

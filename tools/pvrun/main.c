@@ -263,6 +263,26 @@ static const char *const shutdown_names[] = {
 };
 
 /*
+ * The guest's console output, all of it: signals (a pause, SIGQUIT's
+ * dump) interrupt a write to a full pipe or a stopped terminal, and are
+ * no error.
+ */
+static void console_out(const void *data, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(STDOUT_FILENO, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("stdout: %s", n ? strerror(errno) : "closed");
+		data = (const char *)data + n;
+		len -= n;
+	}
+}
+
+/*
  * Run one vCPU until the guest stops; returns pvrun's exit status.  Each
  * vCPU has a thread of its own; the first to see the guest stop ends the
  * whole process (and with it the other vCPUs).
@@ -292,10 +312,7 @@ static int run_vcpu(int sys, int vcpu)
 		}
 		switch (run->exit_reason) {
 		case PV_EXIT_CONSOLE:
-			if (fwrite(run->console.data, 1, run->console.len, stdout) !=
-			    run->console.len)
-				die("stdout: %s", strerror(errno));
-			fflush(stdout);
+			console_out(run->console.data, run->console.len);
 			break;
 		case PV_EXIT_SHUTDOWN:
 			if (run->shutdown.reason == PV_SHUTDOWN_POWEROFF)

@@ -173,7 +173,7 @@ void virtio_interrupt(struct virtio_dev *dev, unsigned int qi)
 void virtio_serve(struct virtio_dev *dev, unsigned int qi, struct vchain *c,
 		  uint32_t (*handle)(struct virtio_dev *dev, struct vchain *c))
 {
-	bool used = false;
+	unsigned int served = 0;
 	uint32_t len;
 
 	while (virtio_pop(dev, qi, c) == 1) {
@@ -181,9 +181,17 @@ void virtio_serve(struct virtio_dev *dev, unsigned int qi, struct vchain *c,
 		if (dev->broken)
 			return;
 		virtio_push(dev, qi, c->head, len);
-		used = true;
+		/*
+		 * A ring's worth at a time: a driver that keeps refilling it
+		 * must not keep the device's lock (and the vCPUs and the API
+		 * that wait for it) forever.  The rest after a new kick.
+		 */
+		if (++served == dev->vq[qi].num) {
+			kick(dev);
+			break;
+		}
 	}
-	if (used)
+	if (served)
 		virtio_interrupt(dev, qi);
 }
 

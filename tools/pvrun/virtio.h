@@ -152,7 +152,8 @@ void virtio_interrupt(struct virtio_dev *dev, unsigned int qi);
  * holds goes through @handle (into @c), which returns the bytes it wrote
  * into the chain; it is given back with that length, and the line raised
  * once at the end if any was.  It stops at the first chain that breaks a
- * rule, and when @handle breaks the device.
+ * rule, when @handle breaks the device, and after a ring's worth of
+ * chains (the device kicks itself for the rest).
  */
 void virtio_serve(struct virtio_dev *dev, unsigned int qi, struct vchain *c,
 		  uint32_t (*handle)(struct virtio_dev *dev, struct vchain *c));

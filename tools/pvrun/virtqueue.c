@@ -140,7 +140,15 @@ int virtq_pop(struct virtq *q, const struct guest_mem *mem, struct vchain *c)
 
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 {
-	uint32_t *elem = (uint32_t *)(q->used + 2) + 2 * (q->used_idx % q->num);
+	uint32_t *elem;
+
+	/*
+	 * A chain held while the driver turned the queue off (and perhaps
+	 * resized it) goes nowhere: the ring it came from is not there.
+	 */
+	if (!q->ready || !q->used)
+		return;
+	elem = (uint32_t *)(q->used + 2) + 2 * (q->used_idx % q->num);
 
 	elem[0] = head;
 	elem[1] = len;

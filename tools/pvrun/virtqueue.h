@@ -87,7 +87,10 @@ void virtq_reset(struct virtq *q);
  */
 int virtq_pop(struct virtq *q, const struct guest_mem *mem, struct vchain *c);
 
-/* virtq_push - give chain @head back, with @len bytes written into it */
+/*
+ * virtq_push - give chain @head back, with @len bytes written into it
+ * (nothing, when the queue is not ready: the driver turned it off).
+ */
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len);
 
 /* virtq_wants_interrupt - whether the driver asked to hear of used chains */
