@@ -130,18 +130,20 @@ static int fault_later(struct pv_vcpu *vcpu, void __user *u, bool write)
 }
 
 /**
- * pv_read_gpa() - read guest-physical memory
- * @vcpu: the vCPU, on its own thread (the launcher's mm is current)
- * @gpa:  guest-physical address
- * @buf:  where the bytes go
- * @len:  bytes, all within the page of @gpa
+ * pv_copy_gpa() - read or write guest-physical memory
+ * @vcpu:  the vCPU, on its own thread (the launcher's mm is current)
+ * @gpa:   guest-physical address
+ * @buf:   the host buffer
+ * @len:   bytes, all within the page of @gpa
+ * @write: copy @buf into guest memory (else from it into @buf)
  *
  * Return: 0; -ERANGE when it is not guest RAM; -EIO when the launcher's
- * mapping refuses the read (it unmapped or protected its own memory);
+ * mapping refuses the access (it unmapped or protected its own memory);
  * with IRQs off, -EINPROGRESS when the page must be faulted in first
  * (pv_fault_in()).
  */
-int pv_read_gpa(struct pv_vcpu *vcpu, u64 gpa, void *buf, size_t len)
+int pv_copy_gpa(struct pv_vcpu *vcpu, u64 gpa, void *buf, size_t len,
+		bool write)
 {
 	void __user *u = gpa_user(vcpu->vm, gpa, len);
 	unsigned long left;
@@ -150,36 +152,13 @@ int pv_read_gpa(struct pv_vcpu *vcpu, u64 gpa, void *buf, size_t len)
 		return -ERANGE;
 	if (irqs_disabled()) {
 		pagefault_disable();
-		left = __copy_from_user_inatomic(buf, u, len);
+		left = write ? __copy_to_user_inatomic(u, buf, len) :
+			       __copy_from_user_inatomic(buf, u, len);
 		pagefault_enable();
-		return left ? fault_later(vcpu, u, false) : 0;
+		return left ? fault_later(vcpu, u, write) : 0;
 	}
-	return copy_from_user(buf, u, len) ? -EIO : 0;
-}
-
-/**
- * pv_write_gpa() - write guest-physical memory
- * @vcpu: the vCPU, on its own thread
- * @gpa:  guest-physical address
- * @buf:  the bytes
- * @len:  bytes, all within the page of @gpa
- *
- * Return: as pv_read_gpa().
- */
-int pv_write_gpa(struct pv_vcpu *vcpu, u64 gpa, const void *buf, size_t len)
-{
-	void __user *u = gpa_user(vcpu->vm, gpa, len);
-	unsigned long left;
-
-	if (!u)
-		return -ERANGE;
-	if (irqs_disabled()) {
-		pagefault_disable();
-		left = __copy_to_user_inatomic(u, buf, len);
-		pagefault_enable();
-		return left ? fault_later(vcpu, u, true) : 0;
-	}
-	return copy_to_user(u, buf, len) ? -EIO : 0;
+	left = write ? copy_to_user(u, buf, len) : copy_from_user(buf, u, len);
+	return left ? -EIO : 0;
 }
 
 /**
@@ -193,7 +172,7 @@ int pv_write_gpa(struct pv_vcpu *vcpu, u64 gpa, const void *buf, size_t len)
  * may be writing.
  *
  * Return: 0 when stored, -EAGAIN when the entry held something else, or
- * as pv_read_gpa().
+ * as pv_copy_gpa().
  */
 int pv_cmpxchg_gpa(struct pv_vcpu *vcpu, u64 gpa, u64 old, u64 new)
 {

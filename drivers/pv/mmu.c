@@ -135,7 +135,7 @@ static unsigned int shadow_index(u64 gva, int level)
  * Set @bits in the guest entry at @gpa, last read as @e, the way the CPU
  * does: by a locked update, so that what another vCPU writes there
  * meanwhile is not lost.  Return: 0, -EAGAIN when the entry changed
- * under us, or as pv_read_gpa().
+ * under us, or as pv_copy_gpa().
  */
 static int gpte_set(struct pv_vcpu *vcpu, u64 gpa, u64 e, u64 bits)
 {
@@ -177,7 +177,7 @@ struct pv_walk {
  * Return: 0, -EFAULT when the guest tables do not allow the access,
  * -ERANGE when they point outside guest memory, -EAGAIN when another
  * vCPU changed an entry while it was walked (walk again), or as
- * pv_read_gpa() for the launcher's memory (-EIO, -EINPROGRESS).
+ * pv_copy_gpa() for the launcher's memory (-EIO, -EINPROGRESS).
  */
 static int guest_walk(struct pv_vcpu *vcpu, u64 gva, u32 access,
 		      struct pv_walk *w)
@@ -267,8 +267,7 @@ int pv_copy_guest(struct pv_vcpu *vcpu, u64 gva, void *buf, size_t len,
 			ret = guest_walk(vcpu, gva, write ? X86_PF_WRITE : 0, &w);
 		} while (ret == -EAGAIN && ++tries < PV_WALK_TRIES);
 		if (!ret)
-			ret = write ? pv_write_gpa(vcpu, w.gpa, buf, chunk) :
-				      pv_read_gpa(vcpu, w.gpa, buf, chunk);
+			ret = pv_copy_gpa(vcpu, w.gpa, buf, chunk, write);
 		if (ret)
 			return ret == -EINPROGRESS ? ret : -EFAULT;
 		buf += chunk;
@@ -1083,14 +1082,18 @@ static int shadow_fault(struct pv_vcpu *vcpu, u64 gva, u32 *error, u64 *gpa,
 	if (ret)
 		return ret;
 	*gpa = w.gpa;
-	ret = pv_gpa_map(vcpu, w.gpa, w.wp);
-	if (ret == -ENXIO)	/* no code runs from MMIO */
-		return access & X86_PF_INSTR ? -ERANGE : -ENXIO;
-	if (ret)
-		return ret;
+	/* Mostly the frame is cached already: one lookup, no GUP. */
 	pte = shadow_pte(vcpu, w.gpa, w.wp, w.nx);
-	if (!pte)	/* the launcher's memory changed meanwhile */
-		return 0;	/* the guest retries the access */
+	if (!pte || (w.wp && !(pte & _PAGE_RW))) {
+		ret = pv_gpa_map(vcpu, w.gpa, w.wp);
+		if (ret == -ENXIO)	/* no code runs from MMIO */
+			return access & X86_PF_INSTR ? -ERANGE : -ENXIO;
+		if (ret)
+			return ret;
+		pte = shadow_pte(vcpu, w.gpa, w.wp, w.nx);
+		if (!pte)	/* the launcher's memory changed meanwhile */
+			return 0;	/* the guest retries the access */
+	}
 
 	table = shadow_set(vcpu, vcpu->user_mode, gva, pte, w.leaf);
 	if (!table && may_reset) {

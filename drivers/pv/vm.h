@@ -268,8 +268,16 @@ int pv_set_memory_slot(struct pv_vm *vm, void __user *argp);
 void pv_memslots_unwatch(struct pv_vm *vm);
 void pv_memslots_release(struct pv_vm *vm);
 bool pv_gpa_ram(struct pv_vm *vm, u64 gpa, size_t len);
-int pv_read_gpa(struct pv_vcpu *vcpu, u64 gpa, void *buf, size_t len);
-int pv_write_gpa(struct pv_vcpu *vcpu, u64 gpa, const void *buf, size_t len);
+int pv_copy_gpa(struct pv_vcpu *vcpu, u64 gpa, void *buf, size_t len,
+		bool write);
+
+/* pv_copy_gpa() one way: read guest-physical memory into @buf. */
+static inline int pv_read_gpa(struct pv_vcpu *vcpu, u64 gpa, void *buf,
+			      size_t len)
+{
+	return pv_copy_gpa(vcpu, gpa, buf, len, false);
+}
+
 int pv_cmpxchg_gpa(struct pv_vcpu *vcpu, u64 gpa, u64 old, u64 new);
 int pv_fault_in(struct pv_vcpu *vcpu);
 u64 pv_gpa_frame(struct pv_vm *vm, u64 gpa, bool *writable);
