@@ -257,6 +257,7 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 	u64 error = vcpu->error_code, dr6;
 	/* Instruction bytes are read only where they are at RIP. */
 	bool flat = pv_code_flat(vcpu);
+	struct pv_vcpu_shared *sh;
 	u8 insn[2];
 
 	switch (vector) {
@@ -289,8 +290,9 @@ int pv_reflect_exception(struct pv_vcpu *vcpu, u64 vector, unsigned long cr2)
 		}
 		return pv_deliver_event(vcpu, PV_EVENT_HWEXC, vector, error, 0, 0);
 	case X86_TRAP_PF:
-		if (pv_shared_page(vcpu))	/* the guest's CR2 */
-			WRITE_ONCE(pv_shared_page(vcpu)->cr2, cr2);
+		sh = pv_shared_page(vcpu);
+		if (sh)				/* the guest's CR2 */
+			WRITE_ONCE(sh->cr2, cr2);
 		/* A user access runs again once the kernel has handled it. */
 		vcpu->prefill = vcpu->user_mode;
 		vcpu->prefill_gva = cr2;
